@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { compare, type Comparison } from '../../engine/index.js';
+import { EXIT, type Policy } from '../../model/index.js';
+import { loadPolicy, parseLocation } from '../../workflows/locations.js';
+import type { CommandEnv, GlobalOptions } from '../command-env.js';
+import { describeRegion } from '../describe.js';
+import { toJson } from '../io.js';
+import { parseRefMap } from '../ref-map.js';
+
+interface DiffOptions extends GlobalOptions {
+  readonly mapGroup?: string[];
+  readonly limit: string;
+}
+
+/** `ruleport diff <a> <b>`: semantic comparison; exit 0 equal, 1 different. */
+export function registerDiff(program: Command, env: CommandEnv): void {
+  program
+    .command('diff')
+    .description('compare what two policies allow; exit 0 when equivalent, 1 when they differ')
+    .argument('<a>', 'first location')
+    .argument('<b>', 'second location')
+    .option('--map-group <a=b...>', 'treat group reference a (first side) as b (second side)')
+    .option('--limit <n>', 'most differing regions listed per side', '50')
+    .action(async (a: string, b: string, _o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<DiffOptions>();
+      const ctx = env.context(opts);
+      const [pa, pb] = await Promise.all([loadPolicy(parseLocation(a), ctx), loadPolicy(parseLocation(b), ctx)]);
+      const result = compare(pa, pb, { mapRef: parseRefMap(opts.mapGroup ?? []), limit: Number(opts.limit) || 50 });
+      env.io.stdout.write(opts.json ? `${toJson(diffJson(pa, pb, result))}\n` : renderDiff(pa, pb, result));
+      env.setExit(result.equivalent ? EXIT.ok : EXIT.failed);
+    });
+}
+
+export function diffJson(a: Policy, b: Policy, r: Comparison): object {
+  const side = (list: Comparison['onlyA']) => list.map((d) => ({ ...d.region, example: d.example, text: describeRegion(d) }));
+  return {
+    equivalent: r.equivalent,
+    a: a.name,
+    b: b.name,
+    directions: r.directions,
+    skippedDirections: r.skipped,
+    onlyA: side(r.onlyA),
+    onlyB: side(r.onlyB),
+    truncated: r.truncated,
+  };
+}
+
+export function renderDiff(a: Policy, b: Policy, r: Comparison): string {
+  const lines: string[] = [];
+  if (r.skipped.length > 0) lines.push(`note: ${r.skipped.join(', ')} not compared (only one side governs it)`);
+  if (r.equivalent) {
+    lines.push(`equivalent: ${a.name} and ${b.name} allow exactly the same flows (${r.directions.join(', ')})`);
+  } else {
+    lines.push(`different: ${a.name} and ${b.name} do not allow the same flows`);
+    for (const d of r.onlyA) lines.push(`  only ${a.name} allows: ${describeRegion(d)}`);
+    for (const d of r.onlyB) lines.push(`  only ${b.name} allows: ${describeRegion(d)}`);
+    if (r.truncated) lines.push('  … more differences not listed (raise --limit)');
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,83 @@
+/** Human text for model values: rules, address sides, protocols, regions. */
+import { V4_MAX, V6_MAX, formatIp, intervalToCidrs, type AddressMatch, type Policy, type Protocol, type Rule } from '../model/index.js';
+import type { Region } from '../engine/index.js';
+import { formatFlow } from '../model/index.js';
+import type { DiffRegion } from '../engine/index.js';
+
+export function describeProtocol(p: Protocol): string {
+  switch (p.kind) {
+    case 'any':
+      return 'any';
+    case 'tcp':
+    case 'udp':
+      return `${p.kind} ${p.ports.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`)).join(',')}`;
+    case 'icmp':
+    case 'icmpv6':
+      return p.icmp.type === undefined ? p.kind : `${p.kind} ${p.icmp.type}/${p.icmp.code ?? '*'}`;
+    case 'number':
+      return `proto ${p.number}`;
+    default: {
+      const never: never = p;
+      return String(never);
+    }
+  }
+}
+
+export function describeAddresses(m: AddressMatch): string {
+  if (m.kind === 'any') return 'any';
+  const items = m.items.map((i) => {
+    switch (i.kind) {
+      case 'cidr':
+        return i.cidr;
+      case 'range':
+        return `${i.first}-${i.last}`;
+      case 'group':
+        return `@${i.ref}${i.name ? ` (${i.name})` : ''}`;
+      case 'prefix-list':
+        return `pl:${i.id}${i.name ? ` (${i.name})` : ''}`;
+      default: {
+        const never: never = i;
+        return String(never);
+      }
+    }
+  });
+  return `${m.negate ? 'not ' : ''}${items.join(', ')}`;
+}
+
+/** `#3 ingress allow tcp 443 from 0.0.0.0/0` */
+export function describeRule(policy: Policy, index: number): string {
+  const r: Rule = policy.rules[index]!;
+  const id = r.origin.id && r.origin.id !== policy.meta?.id ? ` [${r.origin.id}]` : '';
+  const where = r.origin.where ? ` (${r.origin.where})` : '';
+  const side = r.direction === 'ingress' ? 'from' : 'to';
+  const local = r.local.kind === 'any' ? '' : ` ${r.direction === 'ingress' ? 'to' : 'from'} ${describeAddresses(r.local)}`;
+  return `#${index + 1}${id}${where} ${r.direction} ${r.action} ${describeProtocol(r.protocol)} ${side} ${describeAddresses(r.peer)}${local}`;
+}
+
+function describeInterval(version: 4 | 6, [first, last]: readonly [bigint, bigint]): string {
+  const max = version === 4 ? V4_MAX : V6_MAX;
+  if (first === 0n && last >= max) return 'any';
+  if (first > max) return 'a referenced group';
+  const end = last > max ? max : last;
+  const cidrs = intervalToCidrs(version, first, end);
+  const text = cidrs.length <= 3 ? cidrs.join(', ') : `${formatIp(version, first)} - ${formatIp(version, end)}`;
+  return last > max ? `${text} and referenced groups` : text;
+}
+
+function describePorts(region: Region): string {
+  const [p0, p1] = region.protocol;
+  const [q0, q1] = region.port;
+  const proto = p0 === 0 && p1 === 255 ? 'any protocol' : p0 === p1 ? ({ 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmpv6' } as Record<number, string>)[p0] ?? `proto ${p0}` : `protocols ${p0}-${p1}`;
+  if (q0 === 0 && q1 === 65535) return proto;
+  if (p0 === 1 || p0 === 58) {
+    const t = (v: number): string => `${v >> 8}/${v & 255}`;
+    return `${proto} ${q0 === q1 ? t(q0) : `${t(q0)}..${t(q1)}`}`;
+  }
+  return `${proto} ${q0 === q1 ? q0 : `${q0}-${q1}`}`;
+}
+
+/** `ingress tcp 22 from 10.0.0.0/8 to any (e.g. tcp 10.0.0.0 -> 0.0.0.0:22)` */
+export function describeRegion(d: DiffRegion): string {
+  const r = d.region;
+  return `${r.direction} IPv${r.version} ${describePorts(r)} from ${describeInterval(r.version, r.src)} to ${describeInterval(r.version, r.dst)}  e.g. ${formatFlow(d.example)}`;
+}
