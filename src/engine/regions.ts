@@ -65,7 +65,9 @@ export function addressMatch(v: IpVersion, [first, last]: readonly [bigint, bigi
   const max = concreteMax(v);
   if (first <= max) {
     const end = last < max ? last : max;
-    for (const cidr of intervalToCidrs(v, first, end)) items.push({ kind: 'cidr', cidr, version: v });
+    // A /0 would also cover every reference (see space.ts); all addresses but not every reference is two /1s.
+    const cidrs = first === 0n && end === max ? halves(v) : intervalToCidrs(v, first, end);
+    for (const cidr of cidrs) items.push({ kind: 'cidr', cidr, version: v });
   }
   const base = atomBase(v);
   atoms.keys.forEach((key, k) => {
@@ -75,6 +77,10 @@ export function addressMatch(v: IpVersion, [first, last]: readonly [bigint, bigi
     items.push(key.startsWith('group:') ? { kind: 'group', ref } : { kind: 'prefix-list', id: ref });
   });
   return { kind: 'list', items };
+}
+
+function halves(v: IpVersion): string[] {
+  return v === 4 ? ['0.0.0.0/1', '128.0.0.0/1'] : ['::/1', '8000::/1'];
 }
 
 /** Protocol matches covering a (protocol, port) box exactly. */

@@ -1,4 +1,5 @@
-import type { Policy, Rule } from '../model/index.js';
+import { UnsupportedError, type Policy, type Rule } from '../model/index.js';
+import { compare } from './compare.js';
 import { Analysis, decisionLabeler } from './analysis.js';
 import { addressMatch, protocolMatches } from './regions.js';
 
@@ -6,6 +7,10 @@ import { addressMatch, protocolMatches } from './regions.js';
  * The allow-only rule list granting exactly the flows an ordered allow/deny policy allows — what a
  * security group needs. CIDRs, port ranges and ICMP types are split as far as exactness requires; the
  * result may therefore be long, and the caller checks it against the target's quotas.
+ *
+ * One case has no exact allow-only form: a reference names a workload's IPv4 and IPv6 addresses at once, so
+ * a rule with references on both sides also covers the other family; when the source treats the two
+ * families differently there, this throws an UnsupportedError rather than return a wider policy.
  */
 export function toAllowSet(policy: Policy): Policy {
   const analysis = new Analysis([policy]);
@@ -31,10 +36,18 @@ export function toAllowSet(policy: Policy): Policy {
     },
     { limit: Infinity, skip: (la) => la !== 'allow', skipIdentical: false },
   );
-  return {
-    ...policy,
-    evaluation: 'allow-set',
-    defaults: { ingress: 'deny', egress: 'deny' },
-    rules,
-  };
+  const result: Policy = { ...policy, evaluation: 'allow-set', defaults: { ingress: 'deny', egress: 'deny' }, rules };
+  if (rules.some(bothSidesSymbolic) && !compare(policy, result, { limit: 1 }).equivalent) {
+    throw new UnsupportedError(
+      'allow-set',
+      policy.name,
+      'group-to-group flows are treated differently for IPv4 and IPv6; no allow-only rule list expresses that exactly',
+    );
+  }
+  return result;
+}
+
+function bothSidesSymbolic(r: Rule): boolean {
+  const symbolic = (m: Rule['peer']): boolean => m.kind === 'list' && m.items.some((i) => i.kind === 'group' || i.kind === 'prefix-list');
+  return symbolic(r.peer) && symbolic(r.local);
 }

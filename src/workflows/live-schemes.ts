@@ -1,4 +1,6 @@
+import { awsLiveScheme } from '../platforms/aws/live-scheme.js';
+import { haloLiveScheme } from './halo-location.js';
 import type { LiveScheme } from './locations.js';
 
 /** Every live location scheme; a platform adds one line. */
-export const LIVE_SCHEMES: readonly LiveScheme[] = [];
+export const LIVE_SCHEMES: readonly LiveScheme[] = [awsLiveScheme, haloLiveScheme];

@@ -1,8 +1,11 @@
 import type { CommandModule } from '../command-env.js';
 import { registerCheck } from './check.js';
+import { registerConvert } from './convert.js';
 import { registerDiff } from './diff.js';
+import { registerExport } from './export.js';
 import { registerLint } from './lint.js';
+import { registerMigrate } from './migrate.js';
 import { registerShow } from './show.js';
 
 /** Every sub-command, in help order; a new command adds one line. */
-export const COMMANDS: readonly CommandModule[] = [registerShow, registerCheck, registerDiff, registerLint];
+export const COMMANDS: readonly CommandModule[] = [registerShow, registerCheck, registerDiff, registerLint, registerConvert, registerExport, registerMigrate];

@@ -6,6 +6,9 @@ import type { FileFormat } from '../platform.js';
 import { AWS_SG, looksLikeSecurityGroups, parseSecurityGroups } from './parse.js';
 
 export { AWS_SG, looksLikeSecurityGroups, parseSecurityGroups } from './parse.js';
+export { awsRuleDescription, renderSecurityGroup, ruleSubject, type RenderedSecurityGroup } from './render.js';
+export * from './capabilities.js';
+export { countRules, sgQuotaProblems, type RuleCount } from './quota.js';
 
 /** describe-security-groups JSON files; `#selector` matches a group id or name. */
 export const awsSgFormat: FileFormat = {

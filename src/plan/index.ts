@@ -1,0 +1,4 @@
+export * from './change.js';
+export * from './journal.js';
+export * from './apply.js';
+export * from './render-plan.js';

@@ -1,0 +1,219 @@
+/**
+ * `migrate nacl`: copy network ACLs to a VPC of another (or the same) account and region, optionally moving
+ * destination subnets onto the copies — plan, apply, verify.
+ *
+ * Reads: the selected NACLs, the destination VPC's NACLs (and subnets when associating). Writes: one create per NACL
+ * (tags included), one call per entry (the API has no batch form), one association replacement per subnet.
+ */
+import type { NetworkAcl, Subnet } from '@aws-sdk/client-ec2';
+import { compare, type Comparison } from '../engine/index.js';
+import { InputError, RuleportError, VerificationError } from '../model/index.js';
+import { applyPlan, type ApplyResult, type Executor, type Journal } from '../plan/index.js';
+import { callerIdentity } from '../platforms/aws/identity.js';
+import type { Ec2Handle } from '../platforms/aws/session.js';
+import { describeSubnets } from '../platforms/aws/vpcs.js';
+import { associateSubnet, createEntry, createNetworkAcl, deleteEntry, describeNetworkAcls, replaceEntry } from '../platforms/aws-nacl/client.js';
+import { parseNetworkAcls } from '../platforms/aws-nacl/index.js';
+import { decideAssociations, type AssociateBy } from './migrate-association.js';
+import { planNaclMigration, type NaclChange, type NaclMigrationPlan, type NaclPayload } from './migrate-nacl-plan.js';
+import { progressReporter, type MigrationProgress } from './migrate-progress.js';
+import { NACL_SELECTION, checkSelected, meetsSelection, type Selection } from './migrate-selection.js';
+import type { MigrationSides } from './migrate-sessions.js';
+import { checkVpc } from './migrate-sg.js';
+import { SlotIds } from './migrate-slots.js';
+import type { SourceScope } from './migrate-source.js';
+
+export type { NaclChange } from './migrate-nacl-plan.js';
+
+export interface MigrateNaclRequest {
+  readonly selection: Selection;
+  readonly dstVpc: string;
+  readonly prune: boolean;
+  /** `--associate`: source subnet → destination subnet. */
+  readonly associate: ReadonlyMap<string, string>;
+  readonly associateBy?: AssociateBy;
+}
+
+export interface NaclMigration extends NaclMigrationPlan {
+  readonly src: SourceScope;
+  readonly dst: SourceScope & { readonly vpcId: string };
+  readonly destinationAcls: readonly NetworkAcl[];
+}
+
+/** Reads both sides and plans. Writes nothing. */
+export async function prepareNaclMigration(req: MigrateNaclRequest, sides: MigrationSides): Promise<NaclMigration> {
+  const srcEc2 = sides.src.ec2(sides.srcRegion);
+  const dstEc2 = sides.dst.ec2(sides.dstRegion);
+  const associating = req.associate.size > 0 || req.associateBy !== undefined;
+  const [acls, destination] = await Promise.all([
+    selectAcls(srcEc2, req.selection),
+    (async () => {
+      await checkVpc(dstEc2, req.dstVpc);
+      const [aclsInVpc, subnets] = await Promise.all([
+        describeNetworkAcls(dstEc2, { vpcId: req.dstVpc }),
+        associating ? describeSubnets(dstEc2, { vpcId: req.dstVpc }) : Promise.resolve([] as Subnet[]),
+      ]);
+      return { acls: aclsInVpc, subnets };
+    })(),
+  ]);
+  const src: SourceScope = { account: acls[0]?.OwnerId ?? (await callerIdentity(sides.src, sides.srcRegion)).account, region: sides.srcRegion };
+  const dst = {
+    account: destination.acls[0]?.OwnerId ?? (await callerIdentity(sides.dst, sides.dstRegion)).account,
+    region: sides.dstRegion,
+    vpcId: req.dstVpc,
+  };
+  const sourceSubnetIds = acls.flatMap((a) => (a.Associations ?? []).map((s) => s.SubnetId).filter((s): s is string => !!s));
+  const sourceSubnets: Subnet[] = associating
+    ? sourceSubnetIds.length > 0
+      ? await describeSubnets(srcEc2, { subnetIds: sourceSubnetIds })
+      : []
+    : sourceSubnetIds.map((SubnetId) => ({ SubnetId }));
+  const { decisions, unmatched } = decideAssociations({
+    sourceAcls: acls,
+    sourceSubnets,
+    destinationSubnets: destination.subnets,
+    destinationAcls: destination.acls,
+    explicit: req.associate,
+    ...(req.associateBy ? { by: req.associateBy } : {}),
+  });
+  const plan = planNaclMigration({ src, dst, acls, destinationAcls: destination.acls, associations: decisions, unmatched, prune: req.prune });
+  return { ...plan, src, dst, destinationAcls: destination.acls };
+}
+
+async function selectAcls(ec2: Ec2Handle, sel: Selection): Promise<NetworkAcl[]> {
+  if (sel.ids.length > 0) {
+    let found: NetworkAcl[];
+    try {
+      found = await describeNetworkAcls(ec2, { aclIds: sel.ids });
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      // The API names one unknown id at best: list the region's NACLs to name every one.
+      found = (await describeNetworkAcls(ec2)).filter((a) => sel.ids.includes(a.NetworkAclId!));
+    }
+    checkSelected(NACL_SELECTION, sel, found.map((a) => a.NetworkAclId!), ec2.region);
+    const picked = found.filter((a) => meetsSelection(sel, { ...(a.VpcId ? { vpcId: a.VpcId } : {}), ...(a.Tags ? { tags: a.Tags } : {}) }));
+    if (picked.length === 0) throw new InputError({ field: '--nacl' }, `none of ${sel.ids.join(', ')} meets the --tag/--src-vpc criteria`);
+    return picked.sort((a, b) => (a.NetworkAclId! < b.NetworkAclId! ? -1 : 1));
+  }
+  const acls = await describeNetworkAcls(ec2, { ...(sel.vpcId ? { vpcId: sel.vpcId } : {}), tags: sel.tags });
+  checkSelected(NACL_SELECTION, sel, acls.map((a) => a.NetworkAclId!), ec2.region);
+  return acls.sort((a, b) => (a.NetworkAclId! < b.NetworkAclId! ? -1 : 1));
+}
+
+/** One API call per change; a subnet moves through its current association (re-read right before). */
+export function naclExecutor(ec2: Ec2Handle, ids: SlotIds): Executor<NaclPayload> {
+  return async (change: NaclChange) => {
+    switch (change.kind) {
+      case 'create': {
+        const o = change.after;
+        if (o.kind === 'network-acl') return void ids.set(o.slot, await createNetworkAcl(ec2, { vpcId: o.vpcId, tags: o.tags }));
+        if (o.kind === 'entry') return createEntry(ec2, ids.resolve(o.acl), o.entry);
+        throw new Error(`cannot create ${o.kind}`);
+      }
+      case 'update': {
+        const o = change.after;
+        if (o.kind === 'entry') return replaceEntry(ec2, ids.resolve(o.acl), o.entry);
+        if (o.kind === 'association') return void (await associateSubnet(ec2, o.subnetId, ids.resolve(o.acl)));
+        throw new Error(`cannot update ${o.kind}`);
+      }
+      case 'delete': {
+        const o = change.before;
+        if (o.kind === 'entry') return deleteEntry(ec2, ids.resolve(o.acl), o.entry);
+        throw new Error(`cannot delete ${o.kind}`);
+      }
+      case 'move':
+      case 'keep':
+        return;
+      default: {
+        const never: never = change;
+        throw new Error(`unknown change ${JSON.stringify(never)}`);
+      }
+    }
+  };
+}
+
+export interface NaclApplyOutcome {
+  readonly result: ApplyResult;
+  readonly ids: SlotIds;
+}
+
+/** Applies the plan, journaling each change; stops at the first failure (a re-run resumes). */
+export async function applyNaclMigration(
+  m: NaclMigration,
+  sides: MigrationSides,
+  options: { journal?: Journal; onProgress?: (p: MigrationProgress) => void } = {},
+): Promise<NaclApplyOutcome> {
+  const ids = new SlotIds();
+  const execute = naclExecutor(sides.dst.ec2(sides.dstRegion), ids);
+  const progress = progressReporter(m.plan.changes, m.dst.region, 'network ACLs', aclOfChange, options.onProgress);
+  const result = await applyPlan(
+    m.plan,
+    async (c) => {
+      await execute(c);
+      progress.done(c);
+    },
+    options.journal ? { journal: options.journal } : {},
+  );
+  return { result, ids };
+}
+
+function aclOfChange(c: NaclChange): string | undefined {
+  const o = c.kind === 'create' || c.kind === 'update' ? c.after : c.kind === 'delete' ? c.before : undefined;
+  switch (o?.kind) {
+    case 'network-acl':
+      return o.slot;
+    case 'entry':
+    case 'association':
+      return o.acl;
+    default:
+      return c.kind === 'keep' && !c.object.startsWith('association') ? c.object : undefined;
+  }
+}
+
+export interface AclVerdict {
+  readonly sourceId: string;
+  readonly copyId: string;
+  readonly comparison: Comparison;
+}
+
+export interface AssociationVerdict {
+  readonly subnetId: string;
+  readonly aclId: string;
+  readonly actual?: string;
+  readonly ok: boolean;
+}
+
+export interface NaclVerification {
+  readonly equivalent: boolean;
+  readonly acls: readonly AclVerdict[];
+  readonly associations: readonly AssociationVerdict[];
+}
+
+/** Reads the copies back (or uses what planning read when nothing was applied) and compares each with its source. */
+export async function verifyNaclMigration(m: NaclMigration, sides: MigrationSides, applied?: NaclApplyOutcome): Promise<NaclVerification> {
+  const ids = applied?.ids ?? new SlotIds();
+  const dstEc2 = sides.dst.ec2(sides.dstRegion);
+  const copyIds = m.copies.map((c) => ids.resolve(c.slot));
+  const readBack = applied && applied.result.applied > 0 ? await describeNetworkAcls(dstEc2, { vpcId: m.dst.vpcId }) : m.destinationAcls;
+  const byId = new Map(readBack.map((a) => [a.NetworkAclId!, a]));
+  const acls = m.copies.map((c, i) => {
+    const copyId = copyIds[i]!;
+    const acl = byId.get(copyId);
+    if (!acl) throw new VerificationError(`copy ${copyId} of ${c.sourceId} was not found in ${m.dst.vpcId}`);
+    const copy = parseNetworkAcls([acl], `aws:${m.dst.region}/${copyId}`)[0]!;
+    return { sourceId: c.sourceId, copyId, comparison: compare(m.policies.get(c.sourceId)!, copy, { limit: 20 }) };
+  });
+  const where = new Map<string, string>();
+  for (const a of readBack) for (const s of a.Associations ?? []) if (s.SubnetId) where.set(s.SubnetId, a.NetworkAclId!);
+  const associations = m.associations.map((d) => {
+    const aclId = ids.resolve(m.copies.find((c) => c.sourceId === d.sourceAcl)!.slot);
+    const actual = where.get(d.subnetId);
+    return { subnetId: d.subnetId, aclId, ...(actual ? { actual } : {}), ok: actual === aclId };
+  });
+  return { equivalent: acls.every((a) => a.comparison.equivalent) && associations.every((a) => a.ok), acls, associations };
+}
+
+export function naclVerificationError(v: NaclVerification): RuleportError {
+  const bad = [...v.acls.filter((a) => !a.comparison.equivalent).map((a) => a.copyId), ...v.associations.filter((a) => !a.ok).map((a) => `association of ${a.subnetId}`)];
+  return new VerificationError(`verification failed: ${bad.join(', ')} not as the source`);
+}

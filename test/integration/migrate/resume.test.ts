@@ -1,0 +1,127 @@
+/**
+ * A migration killed midway and re-run ends converged: nothing duplicated, nothing lost. The failure is injected
+ * with SDK middleware on the destination client after K API calls of the apply — either before the K+1th call
+ * reaches AWS, or after AWS applied it and before its answer arrives (the case that duplicates naive tools).
+ */
+import { join } from 'node:path';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
+import type { WorkflowContext } from '../../../src/workflows/context.js';
+import { applyNaclMigration, prepareNaclMigration } from '../../../src/workflows/migrate-nacl.js';
+import { NACL_SELECTION, SG_SELECTION, parseSelection } from '../../../src/workflows/migrate-selection.js';
+import { migrationSides, type MigrationSides } from '../../../src/workflows/migrate-sessions.js';
+import { applySgMigration, prepareSgMigration } from '../../../src/workflows/migrate-sg.js';
+import { ec2For, resetMoto } from '../../harness/moto.js';
+import { expectMigratedWorld } from './expectations.js';
+import {
+  CROSS,
+  DST_ACCOUNT,
+  DST_REGION,
+  SRC_ACCOUNT,
+  SRC_REGION,
+  aclsOf,
+  buildNaclWorld,
+  buildSgWorld,
+  cli,
+  cliEnvironment,
+  roleArn,
+  url,
+} from './world.js';
+
+const ctx: WorkflowContext = { connection: {}, warn: () => {}, debug: () => {} };
+
+function sides(): MigrationSides {
+  return migrationSides(
+    {
+      src: { roleArn: roleArn(SRC_ACCOUNT) },
+      dst: { roleArn: roleArn(DST_ACCOUNT) },
+      srcRegion: SRC_REGION,
+      dstRegion: DST_REGION,
+      endpointUrl: url,
+      session: { credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 },
+    },
+    ctx,
+  );
+}
+
+/** Fails every call after the first `k`: before sending it (`before`) or after AWS answered it (`after`). */
+function failAfter(client: EC2Client, k: number, when: 'before' | 'after'): () => string[] {
+  const seen: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      seen.push(String(context.commandName));
+      if (seen.length <= k) return next(args);
+      if (when === 'after') await next(args);
+      throw Object.assign(new Error('connection reset by the test'), { name: 'ECONNRESET' });
+    },
+    { step: 'initialize', name: 'ruleportTestFailAfter' },
+  );
+  return () => seen;
+}
+
+describe.skipIf(!url)('an interrupted migration re-runs to convergence', () => {
+  const env = cliEnvironment();
+  let src: Ec2Handle;
+  let dst: Ec2Handle;
+
+  beforeAll(() => env.install());
+  afterAll(() => env.restore());
+  beforeEach(async () => {
+    await resetMoto(url);
+    src = ec2For(url, SRC_REGION, SRC_ACCOUNT);
+    dst = ec2For(url, DST_REGION, DST_ACCOUNT);
+  });
+
+  // The plan has 11 changes: a prefix list, 3 groups, 5 authorizes, 2 revokes of the automatic egress rule.
+  it.each([
+    [0, 'before'],
+    [2, 'after'],
+    [3, 'after'],
+    [6, 'before'],
+    [9, 'after'],
+  ] as const)('security groups: failure after %i calls (%s the call reaches AWS)', async (k, when) => {
+    const w = await buildSgWorld(src, dst);
+    const s = sides();
+    const request = { selection: parseSelection(SG_SELECTION, { tags: ['env=prod'] }), dstVpc: w.dstVpc, includeReferenced: false, dropUnresolved: false, prune: false, prefixListMap: new Map() };
+    const m = await prepareSgMigration(request, s);
+    expect(m.plan.changes).toHaveLength(11);
+    const calls = failAfter(s.dst.ec2(DST_REGION).client, k, when);
+    const first = await applySgMigration(m, s);
+    s.src.destroy();
+    s.dst.destroy();
+    expect(first.result.applied).toBe(k);
+    expect(first.result.failed).toHaveLength(1);
+    expect(calls()).toHaveLength(k + 1);
+
+    const resumed = await cli('migrate', 'sg', ...CROSS, '--dst-vpc', w.dstVpc, '--tag', 'env=prod', '--yes', '--journal', join(env.dir(), 'j.jsonl'));
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    await expectMigratedWorld(dst, w);
+    const again = await cli('migrate', 'sg', ...CROSS, '--dst-vpc', w.dstVpc, '--tag', 'env=prod', '--yes', '--journal', join(env.dir(), 'j.jsonl'));
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('no changes');
+  });
+
+  it.each([
+    [1, 'after'],
+    [5, 'before'],
+  ] as const)('network ACLs: failure after %i calls (%s the call reaches AWS)', async (k, when) => {
+    const w = await buildNaclWorld(src, dst);
+    const s = sides();
+    const m = await prepareNaclMigration({ selection: parseSelection(NACL_SELECTION, { ids: [w.acl] }), dstVpc: w.dstVpc, prune: false, associate: new Map(), associateBy: 'cidr' }, s);
+    failAfter(s.dst.ec2(DST_REGION).client, k, when);
+    const first = await applyNaclMigration(m, s);
+    s.src.destroy();
+    s.dst.destroy();
+    expect(first.result.failed).toHaveLength(1);
+    const args = ['migrate', 'nacl', ...CROSS, '--dst-vpc', w.dstVpc, '--nacl', w.acl, '--associate-by', 'cidr', '--yes', '--journal', join(env.dir(), 'j.jsonl')];
+    const resumed = await cli(...args);
+    expect(resumed.code).toBe(0);
+    const copies = (await aclsOf(dst, w.dstVpc)).filter((a) => a.Tags?.some((t) => t.Key === 'ruleport:source'));
+    expect(copies).toHaveLength(1);
+    expect(copies[0]!.Entries).toHaveLength(9);
+    expect(copies[0]!.Associations?.map((a) => a.SubnetId).sort()).toEqual([w.dstSubnets[0], w.dstSubnets[1]].sort());
+    expect((await cli(...args)).stdout).toContain('no changes');
+  });
+});

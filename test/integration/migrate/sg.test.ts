@@ -1,0 +1,176 @@
+/**
+ * `ruleport migrate sg` against moto: two accounts (AssumeRole), two regions. The destination is read back with
+ * the SDK and checked against hand-written expectations of what each copy must hold (expectations.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
+import { ec2For, resetMoto } from '../../harness/moto.js';
+import { createVpc } from '../aws/world.js';
+import { expectMigratedWorld, rulesOf } from './expectations.js';
+import {
+  CROSS,
+  DST_ACCOUNT,
+  DST_REGION,
+  SRC_ACCOUNT,
+  SRC_REGION,
+  buildSgWorld,
+  cli,
+  cliEnvironment,
+  createGroup,
+  destinationSnapshot,
+  groupsOf,
+  ingress,
+  url,
+  type SgWorld,
+} from './world.js';
+
+describe.skipIf(!url)('migrate sg across accounts and regions', () => {
+  const env = cliEnvironment();
+  let src: Ec2Handle;
+  let dst: Ec2Handle;
+  let w: SgWorld;
+  const journal = () => join(env.dir(), 'journal.jsonl');
+  const migrate = (...extra: string[]) => cli('migrate', 'sg', ...CROSS, '--dst-vpc', w.dstVpc, '--journal', journal(), ...extra);
+  const namesOf = async () => (await groupsOf(dst, w.dstVpc)).map((g) => g.GroupName).sort();
+
+  beforeAll(() => env.install());
+  afterAll(() => env.restore());
+  beforeEach(async () => {
+    await resetMoto(url);
+    src = ec2For(url, SRC_REGION, SRC_ACCOUNT);
+    dst = ec2For(url, DST_REGION, DST_ACCOUNT);
+    w = await buildSgWorld(src, dst);
+  });
+
+  it('copies a set with a cycle, a self-reference, a default-group reference, IPv6, ICMP, prefix lists and protocol numbers', async () => {
+    const r = await migrate('--tag', 'env=prod', '--yes');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^applied 11 changes$/m);
+    expect(r.stdout.match(/^equivalent /gm)).toHaveLength(4); // web, app, db and the office prefix list
+    await expectMigratedWorld(dst, w);
+    const lines = readFileSync(journal(), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { result: string; change: string });
+    expect(lines).toHaveLength(11);
+    expect(lines.every((l) => l.result === 'ok')).toBe(true);
+  });
+
+  it('converges: a second run plans nothing and still verifies', async () => {
+    expect((await migrate('--tag', 'env=prod', '--yes')).code).toBe(0);
+    const again = await migrate('--tag', 'env=prod', '--yes', '--json');
+    expect(again.code).toBe(0);
+    const doc = JSON.parse(again.stdout) as { changed: boolean; plan: { changes: { kind: string }[] }; verification: { equivalent: boolean } };
+    expect(doc.changed).toBe(false);
+    expect(doc.plan.changes.map((c) => c.kind)).toEqual(['keep', 'keep', 'keep']);
+    expect(doc.verification.equivalent).toBe(true);
+    const text = await migrate('--tag', 'env=prod');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('no changes');
+  });
+
+  it('--dry-run plans every group and rule with references resolved, and writes nothing', async () => {
+    const before = await destinationSnapshot(dst, w.dstVpc);
+    const r = await migrate('--sg', w.web, '--sg', w.app, '--sg', w.db, '--dry-run');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`security group web (new copy of ${w.web})`);
+    expect(r.stdout).toContain(`tcp 8080 to group app (new copy of ${w.app})`);
+    expect(r.stdout).toMatch(/any from group default \(sg-[0-9a-f]+\) "vpc default"/);
+    expect(r.stdout).toMatch(/tcp 443 to prefix list com\.amazonaws\.eu-west-1\.s3 \(pl-[0-9a-f]+\)/);
+    expect(r.stdout).toContain('automatic allow-all egress rule of web');
+    expect(r.stdout).toContain('dry run: nothing changed');
+    expect(await destinationSnapshot(dst, w.dstVpc)).toEqual(before);
+  });
+
+  it('names references outside the selection; --include-referenced migrates the closure, --drop-unresolved reports the loss', async () => {
+    const before = await destinationSnapshot(dst, w.dstVpc);
+    const refused = await migrate('--sg', w.web, '--yes');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain(`${w.app} (app) not selected, referenced by ${w.web}`);
+    expect(refused.stderr).toContain('--include-referenced');
+    expect(await destinationSnapshot(dst, w.dstVpc)).toEqual(before);
+
+    const dropped = await migrate('--sg', w.web, '--drop-unresolved', '--yes');
+    expect(dropped.code).toBe(0);
+    expect(dropped.stdout).toContain(`LOSSY: web (${w.web}): egress rule referencing ${w.app} (app) (not selected) not copied`);
+    expect(await namesOf()).toEqual(['default', 'web']);
+
+    const closure = await migrate('--sg', w.web, '--include-referenced', '--yes');
+    expect(closure.code).toBe(0);
+    expect(closure.stdout).toContain(`--include-referenced adds ${w.app}, ${w.db}`);
+    await expectMigratedWorld(dst, w);
+  });
+
+  it('refuses a name taken by a group it did not copy, creates under --name-suffix, and adopts that copy later', async () => {
+    await createGroup(dst, w.dstVpc, 'web', 'somebody else');
+    const clash = await migrate('--tag', 'env=prod', '--yes');
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain('already has group named web that ruleport did not copy');
+    expect(await namesOf()).toEqual(['default', 'web']);
+    const suffixed = await migrate('--tag', 'env=prod', '--name-suffix', '-migrated', '--yes');
+    expect(suffixed.code).toBe(0);
+    expect(await namesOf()).toEqual(['app', 'db', 'default', 'web', 'web-migrated']);
+    const again = await migrate('--tag', 'env=prod', '--yes');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('no changes');
+  });
+
+  it('keeps rules the source lost until --prune removes them', async () => {
+    expect((await migrate('--tag', 'env=prod', '--yes')).code).toBe(0);
+    await src.client.send(new RevokeSecurityGroupIngressCommand({ GroupId: w.web, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Ipv6Ranges: [{ CidrIpv6: '::/0' }] }] }));
+    const stale = await migrate('--tag', 'env=prod', '--yes');
+    expect(stale.code).toBe(1);
+    expect(stale.stdout).toContain('has 1 rule the source lacks: pass --prune');
+    expect(stale.stdout).toMatch(/only the copy allows: ingress IPv6 tcp 443 from any/);
+    const pruned = await migrate('--tag', 'env=prod', '--prune', '--yes');
+    expect(pruned.code).toBe(0);
+    expect(pruned.stdout).toContain('ingress rules the source lacks (--prune) of web');
+    const web = (await groupsOf(dst, w.dstVpc)).find((g) => g.GroupName === 'web')!;
+    expect(rulesOf(web, {}).ingress.filter((l) => l.includes('::/0'))).toEqual([]);
+  });
+
+  it('catches a quota overflow in the plan, prefix-list weight included, before any write', async () => {
+    const big = await createGroup(src, w.srcVpc, 'big', 'many rules', { env: 'big' });
+    await ingress(src, big, [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: Array.from({ length: 51 }, (_, i) => ({ CidrIp: `10.9.${i}.0/24` })) }]);
+    await ingress(src, big, [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, PrefixListIds: [{ PrefixListId: w.office }] }]);
+    const before = await destinationSnapshot(dst, w.dstVpc);
+    // 51 CIDRs + the office list (MaxEntries 10) = 61 IPv4 ingress rules > 60.
+    const r = await migrate('--tag', 'env=big', '--yes');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('61 ingress IPv4 rules exceed the quota of 60 per group');
+    expect(await destinationSnapshot(dst, w.dstVpc)).toEqual(before);
+  });
+
+  it('bad input — unknown ids, a missing destination VPC, a malformed id — is one clear error and writes nothing', async () => {
+    const before = await destinationSnapshot(dst, w.dstVpc);
+    const unknown = await migrate('--sg', w.web, '--sg', 'sg-0123456789abcdef0', '--sg', 'sg-0fedcba9876543210', '--yes');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(`ruleport: --sg: unknown security groups in ${SRC_REGION}: sg-0123456789abcdef0, sg-0fedcba9876543210\n`);
+    const noVpc = await cli('migrate', 'sg', ...CROSS, '--dst-vpc', 'vpc-0123456789abcdef0', '--tag', 'env=prod', '--yes', '--journal', journal());
+    expect(noVpc.code).toBe(2);
+    expect(noVpc.stderr).toBe(`ruleport: --dst-vpc: vpc-0123456789abcdef0 does not exist in ${DST_REGION} (destination account)\n`);
+    const malformed = await migrate('--sg', 'web', '--yes');
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toBe('ruleport: --sg: "web" is not a security group id\n');
+    const none = await migrate('--tag', 'env=nowhere', '--yes');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no security group in us-east-1 matches tagged env=nowhere');
+    expect(await destinationSnapshot(dst, w.dstVpc)).toEqual(before);
+  });
+
+  it('within one account and region, copies into another VPC and reuses the same prefix lists', async () => {
+    const otherVpc = await createVpc(src, '10.30.0.0/16');
+    const r = await cli('migrate', 'sg', '--region', SRC_REGION, '--src-role-arn', `arn:aws:iam::${SRC_ACCOUNT}:role/r`, '--dst-vpc', otherVpc, '--tag', 'env=prod', '--yes', '--journal', journal());
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const copies = await groupsOf(src, otherVpc);
+    const app = copies.find((g) => g.GroupName === 'app')!;
+    const web = copies.find((g) => g.GroupName === 'web')!;
+    expect(rulesOf(app, { [w.s3]: 's3', [web.GroupId!]: 'web' }).egress).toContain('tcp 443:443 pl:s3');
+    expect(rulesOf(web, { [w.office]: 'office' }).ingress).toContain('tcp 80:80 pl:office');
+    expect(r.stdout).not.toContain('prefix list office (new copy');
+  });
+});
