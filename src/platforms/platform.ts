@@ -37,5 +37,15 @@ export interface FileFormat {
   /** True when `doc` (parsed JSON, or XML text for XML formats) is this platform's export. */
   detect(doc: unknown, text: string): boolean;
   /** Every policy in the document; `meta.id` (or `name`) is what a `#selector` matches. */
-  parse(doc: unknown, text: string, file: string): Policy[];
+  parse(doc: unknown, text: string, file: string, options?: FileParseOptions): Policy[];
+}
+
+/** Reading choices a command passes down to the formats that have them (others ignore them). */
+export interface FileParseOptions {
+  /** The zone pair a zone-based rulebase (PAN-OS) is read for. */
+  readonly zones?: { readonly from: string; readonly to: string };
+  /** Read rules that cannot be expressed narrower (and report them) instead of failing. */
+  readonly dropInexpressible?: boolean;
+  /** Where a format reports what it left out. */
+  readonly warn?: (message: string) => void;
 }

@@ -32,4 +32,6 @@ export interface Conversion<T = unknown> {
   verify(): Promise<readonly ConversionCheck[]>;
   /** Counters worth reporting (API calls, objects reused/created). */
   stats(): Readonly<Record<string, number>>;
+  /** Releases connections the conversion opened itself. */
+  close(): void;
 }

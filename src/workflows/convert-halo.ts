@@ -387,6 +387,7 @@ function liveConversion(
       return out;
     },
     stats: () => ({ ...baseStats, 'halo API requests': firewall.http.stats.requests, 'halo retries': firewall.http.stats.retries }),
+    close: () => {},
   };
 }
 
@@ -433,5 +434,6 @@ function fileConversion(
       });
     },
     stats: () => ({ ...baseStats }),
+    close: () => {},
   };
 }

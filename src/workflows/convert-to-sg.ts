@@ -77,6 +77,16 @@ const SG_REF = /^sg-[0-9a-zA-Z]+(@\d{12})?$/;
 /** AWS allows a-z A-Z 0-9 spaces and ._-:/()#,@[]+=&;{}!$* in group names, up to 255 characters. */
 const SG_NAME = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
 
+/** What planning found, for either kind of output. */
+interface Planned {
+  readonly targets: readonly Target[];
+  readonly preview: readonly ConversionCheck[];
+  readonly notes: readonly string[];
+  readonly problems: readonly string[];
+  /** Parts of the source not carried exactly (accepted with --allow-lossy). */
+  readonly lossy: readonly string[];
+}
+
 interface Target {
   readonly name: string;
   /** The source as compared: groups mapped to security groups. */
@@ -129,9 +139,8 @@ export async function planSgConversion(req: ToSgRequest, deps: ToSgDeps): Promis
     if (names.has(t.name)) throw new InputError({ object: t.name }, 'two source policies would become this one group name: use --dest-prefix, or convert them one at a time with --dest');
     names.add(t.name);
   }
-  return req.target.kind === 'live'
-    ? liveConversion(req, req.target, deps, targets, preview, notes, problems)
-    : fileConversion(req.target, targets, preview, notes, problems, req.source);
+  const planned = { targets, preview, notes, problems, lossy: lost };
+  return req.target.kind === 'live' ? liveConversion(req, req.target, deps, planned) : fileConversion(req.target, req.source, planned);
 }
 
 /** Halo sources with what they could not carry; any other location as is. */
@@ -268,11 +277,10 @@ async function liveConversion(
   req: ToSgRequest,
   target: Extract<SgTarget, { kind: 'live' }>,
   deps: ToSgDeps,
-  targets: Target[],
-  preview: ConversionCheck[],
-  notes: string[],
-  problems: string[],
+  planned: Planned,
 ): Promise<Conversion<SgChangePayload>> {
+  const { targets, preview, problems } = planned;
+  const notes = [...planned.notes];
   const [{ AwsSession }, { sessionOptionsFromConnection }, sg, { describeVpcs }] = await Promise.all([
     import('../platforms/aws/session.js'),
     import('../platforms/aws/live-location.js'),
@@ -280,11 +288,20 @@ async function liveConversion(
     import('../platforms/aws/vpcs.js'),
   ]);
   const session = deps.aws ?? new AwsSession({ ...sessionOptionsFromConnection(deps.ctx.connection, deps.ctx), region: target.region });
+  const close = (): void => {
+    if (!deps.aws) session.destroy();
+  };
   const ec2: Ec2Handle = session.ec2(target.region);
   const where = `${target.region}/${target.vpc}`;
-  const inVpc = await sg.describeSecurityGroups(ec2, { vpcId: target.vpc });
-  // Every VPC has its default group: none means there is no such VPC here. Ask, to get AWS's own error.
-  if (inVpc.length === 0) await describeVpcs(ec2, { vpcIds: [target.vpc] });
+  let inVpc: SecurityGroup[];
+  try {
+    inVpc = await sg.describeSecurityGroups(ec2, { vpcId: target.vpc });
+    // Every VPC has its default group: none means there is no such VPC here. Ask, to get AWS's own error.
+    if (inVpc.length === 0) await describeVpcs(ec2, { vpcIds: [target.vpc] });
+  } catch (e) {
+    close();
+    throw e;
+  }
   const ids = new Map<string, string>();
   const changes: Change<SgChangePayload>[] = [];
   const verified: Target[] = [];
@@ -297,7 +314,10 @@ async function liveConversion(
     }
     if (found) {
       const owner = (found.Tags ?? []).find((tag) => tag.Key === OWNER_TAG);
-      if (!owner) throw new InputError({ object: `security group ${t.name} (${found.GroupId})` }, `exists and was not made by ruleport (no ${OWNER_TAG} tag): not converging it; pick another name with --dest or --dest-prefix`);
+      if (!owner) {
+        close();
+        throw new InputError({ object: `security group ${t.name} (${found.GroupId})` }, `exists and was not made by ruleport (no ${OWNER_TAG} tag): not converging it; pick another name with --dest or --dest-prefix`);
+      }
       ids.set(t.name, found.GroupId!);
       const have = groupAtoms(canonicalPermissions(found, where));
       const rules = ruleChanges(t.name, where, groupAtoms(t.perms), have);
@@ -309,7 +329,7 @@ async function liveConversion(
     changes.push(...ruleChanges(t.name, where, groupAtoms(t.perms), [AUTOMATIC_EGRESS]));
     verified.push(t);
   }
-  const plan: Plan<SgChangePayload> = { title: sgTitle(targets, req.source, `aws:${where}`), changes, notes, lossy: [] };
+  const plan: Plan<SgChangePayload> = { title: sgTitle(targets, req.source, `aws:${where}`), changes, notes, lossy: planned.lossy };
   return {
     plan,
     describe: describeChange,
@@ -353,17 +373,12 @@ async function liveConversion(
       });
     },
     stats: () => ({ 'aws API calls': session.callCount }),
+    close,
   };
 }
 
-function fileConversion(
-  target: Extract<SgTarget, { kind: 'file' }>,
-  targets: Target[],
-  preview: ConversionCheck[],
-  notes: string[],
-  problems: string[],
-  source: string,
-): Conversion<SgChangePayload> {
+function fileConversion(target: Extract<SgTarget, { kind: 'file' }>, source: string, planned: Planned): Conversion<SgChangePayload> {
+  const { targets, preview, notes, problems } = planned;
   const vpc = target.vpc ?? PLACEHOLDER_VPC;
   const changes: Change<SgChangePayload>[] = targets.map((t) => ({
     kind: 'create',
@@ -371,7 +386,7 @@ function fileConversion(
     object: `security group ${t.name}`,
     after: { kind: 'group', name: t.name, description: t.description, vpcId: vpc, tags: t.tags },
   }));
-  const plan: Plan<SgChangePayload> = { title: sgTitle(targets, source, `file ${target.out}`), changes, notes, lossy: [] };
+  const plan: Plan<SgChangePayload> = { title: sgTitle(targets, source, `file ${target.out}`), changes, notes, lossy: planned.lossy };
   return {
     plan,
     describe: describeChange,
@@ -397,5 +412,6 @@ function fileConversion(
       });
     },
     stats: () => ({}),
+    close: () => {},
   };
 }

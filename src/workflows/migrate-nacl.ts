@@ -8,12 +8,13 @@
 import type { NetworkAcl, Subnet } from '@aws-sdk/client-ec2';
 import { compare, type Comparison } from '../engine/index.js';
 import { InputError, RuleportError, VerificationError } from '../model/index.js';
-import { applyPlan, type ApplyResult, type Executor, type Journal } from '../plan/index.js';
+import type { ApplyResult, Executor, Journal } from '../plan/index.js';
 import { callerIdentity } from '../platforms/aws/identity.js';
 import type { Ec2Handle } from '../platforms/aws/session.js';
 import { describeSubnets } from '../platforms/aws/vpcs.js';
 import { associateSubnet, createEntry, createNetworkAcl, deleteEntry, describeNetworkAcls, replaceEntry } from '../platforms/aws-nacl/client.js';
 import { parseNetworkAcls } from '../platforms/aws-nacl/index.js';
+import { applyInPhases } from './migrate-apply-phases.js';
 import { decideAssociations, type AssociateBy } from './migrate-association.js';
 import { planNaclMigration, type NaclChange, type NaclMigrationPlan, type NaclPayload } from './migrate-nacl-plan.js';
 import { progressReporter, type MigrationProgress } from './migrate-progress.js';
@@ -146,15 +147,31 @@ export async function applyNaclMigration(
   const ids = new SlotIds();
   const execute = naclExecutor(sides.dst.ec2(sides.dstRegion), ids);
   const progress = progressReporter(m.plan.changes, m.dst.region, 'network ACLs', aclOfChange, options.onProgress);
-  const result = await applyPlan(
+  const result = await applyInPhases(
     m.plan,
     async (c) => {
       await execute(c);
       progress.done(c);
     },
+    naclPhase,
     options.journal ? { journal: options.journal } : {},
   );
   return { result, ids };
+}
+
+/** NACLs, then their entries, then — once every copy is complete — the subnets that move onto them. */
+function naclPhase(c: NaclChange): number {
+  const o = c.kind === 'create' || c.kind === 'update' ? c.after : c.kind === 'delete' ? c.before : undefined;
+  switch (o?.kind) {
+    case 'network-acl':
+      return 0;
+    case 'entry':
+      return 1;
+    case 'association':
+      return 2;
+    default:
+      return 3;
+  }
 }
 
 function aclOfChange(c: NaclChange): string | undefined {

@@ -8,13 +8,14 @@
  */
 import type { SecurityGroup } from '@aws-sdk/client-ec2';
 import { InputError, RuleportError, VerificationError } from '../model/index.js';
-import { applyPlan, type ApplyResult, type Journal } from '../plan/index.js';
+import type { ApplyResult, Journal } from '../plan/index.js';
 import { callerIdentity } from '../platforms/aws/identity.js';
 import { describeManagedPrefixLists, prefixListEntries } from '../platforms/aws/prefix-lists.js';
 import type { Ec2Handle } from '../platforms/aws/session.js';
 import { describeVpcs } from '../platforms/aws/vpcs.js';
 import { describeSecurityGroups } from '../platforms/aws-sg/client.js';
 import { findSecurityGroups } from '../platforms/aws-sg/client-lookup.js';
+import { applyInPhases } from './migrate-apply-phases.js';
 import { decidePrefixLists, isAwsManaged, type PrefixListEntry, type SourcePrefixList } from './migrate-prefix-lists.js';
 import { progressReporter, type MigrationProgress } from './migrate-progress.js';
 import { closeReferences } from './migrate-sg-refs.js';
@@ -150,11 +151,35 @@ export async function applySgMigration(
   const ids = new SlotIds();
   const execute = sgExecutor(sides.dst.ec2(sides.dstRegion), ids);
   const progress = progressReporter(m.plan.changes, m.dst.region, 'security groups', groupOfChange, options.onProgress);
-  const result = await applyPlan(m.plan, async (c) => {
-    await execute(c);
-    progress.done(c);
-  }, { ...(options.journal ? { journal: options.journal } : {}) });
+  const result = await applyInPhases(
+    m.plan,
+    async (c) => {
+      await execute(c);
+      progress.done(c);
+    },
+    sgPhase,
+    options.journal ? { journal: options.journal } : {},
+  );
   return { result, ids };
+}
+
+/** Prefix lists, then groups, then their rules and tags, then descriptions, then removals. */
+function sgPhase(c: SgChange): number {
+  const o = c.kind === 'create' || c.kind === 'update' ? c.after : c.kind === 'delete' ? c.before : undefined;
+  if (c.kind === 'delete') return 4;
+  switch (o?.kind) {
+    case 'prefix-list':
+    case 'prefix-list-entries':
+      return 0;
+    case 'security-group':
+      return 1;
+    case 'tags':
+      return 2;
+    case 'rules':
+      return c.kind === 'create' ? 2 : 3;
+    default:
+      return 5;
+  }
 }
 
 /** The destination group a change works on (prefix lists belong to none). */

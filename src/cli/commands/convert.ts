@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { InputError } from '../../model/index.js';
 import type { CommandEnv, GlobalOptions } from '../command-env.js';
+import { awsConvertTarget } from './convert-aws.js';
+import { haloConvertTarget } from './convert-halo.js';
 
 /**
  * One kind of `convert` target. `convert` itself only dispatches: each target adds its own flags and does
@@ -16,7 +18,10 @@ export interface ConvertTarget {
 }
 
 /** Every convert target; a platform adds one line. */
-const TARGETS: readonly ConvertTarget[] = [];
+const TARGETS: readonly ConvertTarget[] = [
+  haloConvertTarget,
+  awsConvertTarget,
+];
 
 /** `ruleport convert <source> --to <platform|location>`: translate, write, verify. */
 export function registerConvert(program: Command, env: CommandEnv): void {

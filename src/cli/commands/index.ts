@@ -1,4 +1,5 @@
 import type { CommandModule } from '../command-env.js';
+import { registerAdmit } from './admit.js';
 import { registerCheck } from './check.js';
 import { registerConvert } from './convert.js';
 import { registerDiff } from './diff.js';
@@ -8,4 +9,4 @@ import { registerMigrate } from './migrate.js';
 import { registerShow } from './show.js';
 
 /** Every sub-command, in help order; a new command adds one line. */
-export const COMMANDS: readonly CommandModule[] = [registerShow, registerCheck, registerDiff, registerLint, registerConvert, registerExport, registerMigrate];
+export const COMMANDS: readonly CommandModule[] = [registerShow, registerCheck, registerDiff, registerLint, registerConvert, registerExport, registerAdmit, registerMigrate];

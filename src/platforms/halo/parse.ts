@@ -155,7 +155,9 @@ export function parseHaloPolicy(doc: HaloPolicyDoc, objects: HaloObjects, file?:
       ? { ingress: doc.block_inbound === false ? 'allow' : 'deny', egress: doc.block_outbound === true ? 'deny' : 'allow' }
       : { ingress: 'allow', egress: 'allow' };
   for (const direction of BOTH_DIRECTIONS) {
-    if (defaults[direction] === 'allow') {
+    const last = [...rules].reverse().find((r) => r.direction === direction);
+    const closed = last?.action === 'deny' && last.peer.kind === 'any' && last.protocol.kind === 'any';
+    if (defaults[direction] === 'allow' && !closed) {
       const chain = direction === 'ingress' ? 'INPUT' : 'OUTPUT';
       notes.push(`${doc.name}: ${chain} traffic no rule matches is allowed (${os === 'windows' ? `block_${direction === 'ingress' ? 'inbound' : 'outbound'} is off` : 'a Linux policy leaves it to the host; end the chain with a DROP to deny it'})`);
     }

@@ -90,9 +90,10 @@ describe.skipIf(!url)('an interrupted migration re-runs to convergence', () => {
     const first = await applySgMigration(m, s);
     s.src.destroy();
     s.dst.destroy();
+    // Every change is one call, and every call after the k-th fails (changes of one phase run concurrently).
     expect(first.result.applied).toBe(k);
-    expect(first.result.failed).toHaveLength(1);
-    expect(calls()).toHaveLength(k + 1);
+    expect(first.result.failed.length).toBeGreaterThan(0);
+    expect(calls().length).toBeGreaterThan(k);
 
     const resumed = await cli('migrate', 'sg', ...CROSS, '--dst-vpc', w.dstVpc, '--tag', 'env=prod', '--yes', '--journal', join(env.dir(), 'j.jsonl'));
     expect(resumed.stderr).toBe('');
@@ -114,7 +115,7 @@ describe.skipIf(!url)('an interrupted migration re-runs to convergence', () => {
     const first = await applyNaclMigration(m, s);
     s.src.destroy();
     s.dst.destroy();
-    expect(first.result.failed).toHaveLength(1);
+    expect(first.result.failed.length).toBeGreaterThan(0);
     const args = ['migrate', 'nacl', ...CROSS, '--dst-vpc', w.dstVpc, '--nacl', w.acl, '--associate-by', 'cidr', '--yes', '--journal', join(env.dir(), 'j.jsonl')];
     const resumed = await cli(...args);
     expect(resumed.code).toBe(0);

@@ -1,0 +1,77 @@
+/**
+ * Where the seed script exited: token expiry, a 429 storm and 5xx mid-run, a server that disappears, a move
+ * that fails. The run must carry on and report each server truthfully.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHaloSim, type HaloSim } from '../../../sim/halo/index.js';
+import { admitCli, placement, server, workspace } from './harness.js';
+
+let sim: HaloSim;
+
+beforeAll(async () => {
+  sim = await startHaloSim({ port: 0 });
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('ruleport admit under trouble', () => {
+  it('rides out token expiry, a 429 storm and 5xx errors mid-run', async () => {
+    sim.load({ groups: [{ name: 'StormDirty' }, { name: 'StormClean' }] });
+    const hosts = Array.from({ length: 8 }, (_, i) => `storm-${i}`);
+    for (const h of hosts) server(sim, 'StormDirty', h);
+    sim.setScanDuration(400, 600);
+    sim.clearRequestLog();
+    const ws = workspace(sim.keys.full);
+    const running = admitCli(sim, ws, ['--from', 'StormDirty', '--to', 'StormClean', '--concurrency', '8', '--poll-interval', '20ms', '--timeout', '20s', '--json']);
+    await wait(150);
+    // Every scan is in flight now: the tokens lapse, then the API rate-limits and fails for a while.
+    sim.expireTokens();
+    sim.rateLimit({ count: 6, retryAfterSeconds: 1 });
+    sim.rateLimit({ count: 8 });
+    sim.failNext(4, 503);
+    const r = await running;
+
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const where = placement(sim);
+    expect(hosts.map((h) => where[h])).toEqual(hosts.map(() => 'StormClean'));
+    const log = sim.requestLog;
+    expect(log.filter((e) => e.status === 401).length).toBeGreaterThanOrEqual(1);
+    expect(log.filter((e) => e.status === 429)).toHaveLength(14);
+    expect(log.filter((e) => e.status === 503)).toHaveLength(4);
+    // One token at the start and one after expiry: concurrent 401s share a single re-authentication.
+    expect(log.filter((e) => e.path === '/oauth/access_token' && e.status === 200)).toHaveLength(2);
+    expect(sim.internalErrors).toEqual([]);
+  });
+
+  it('reports a server that disappears mid-run and a move that fails, and moves the others', async () => {
+    sim.load({ groups: [{ name: 'TroubleDirty' }, { name: 'TroubleClean' }] });
+    server(sim, 'TroubleDirty', 'fine-1');
+    const vanishing = server(sim, 'TroubleDirty', 'vanishing-1');
+    const stuck = server(sim, 'TroubleDirty', 'unmovable-1');
+    sim.failMoves(stuck, 409);
+    sim.setScanDuration(300, 300);
+    const ws = workspace(sim.keys.full);
+    const running = admitCli(sim, ws, ['--from', 'TroubleDirty', '--to', 'TroubleClean', '--poll-interval', '20ms', '--timeout', '10s', '--json']);
+    await wait(120);
+    sim.removeServer(vanishing);
+    const r = await running;
+
+    expect(r.code).toBe(3);
+    const report = JSON.parse(r.stdout);
+    const s = Object.fromEntries(report.servers.map((x: any) => [x.hostname, x]));
+    expect(s['fine-1']).toMatchObject({ result: 'pass', action: 'moved' });
+    expect(s['vanishing-1']).toMatchObject({ result: 'gone', action: 'kept', reason: 'the server disappeared during the run' });
+    expect(s['unmovable-1']).toMatchObject({ result: 'pass', action: 'move-failed' });
+    expect(s['unmovable-1'].actionDetail).toContain('HTTP 409');
+    expect(report.totals).toEqual({ servers: 3, admitted: 1, notAdmitted: 2, moveFailed: 1 });
+    const where = placement(sim);
+    expect(where['fine-1']).toBe('TroubleClean');
+    expect(where['unmovable-1']).toBe('TroubleDirty');
+    expect(sim.state.servers.some((x) => x.id === vanishing)).toBe(false);
+    expect(sim.internalErrors).toEqual([]);
+  });
+});
