@@ -173,6 +173,7 @@ export async function planHaloConversion(req: ToHaloRequest, deps: ToHaloDeps): 
         }
         const rendered = renderHaloPolicy(policy, catalog, {
           name: found?.name ?? name,
+          objectPrefix: base,
           os,
           description: `${HALO_OWNER_MARKER} converted from ${describeSource(policy, region)}`,
           groupFor,
