@@ -13,12 +13,12 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { compare } from '../engine/index.js';
-import { InputError, VerificationError, type AddressItem, type Policy, type Rule } from '../model/index.js';
+import { InputError, UnsupportedError, VerificationError, type AddressItem, type Policy, type Rule } from '../model/index.js';
 import { applyPlan, type Change, type Plan } from '../plan/index.js';
 import type { AwsSession } from '../platforms/aws/session.js';
 import { HaloFirewall } from '../platforms/halo/firewall-client.js';
 import { HALO_DOCUMENTED_SYSTEM_OBJECTS } from '../platforms/halo/capabilities.js';
-import { parseHaloDocument, parseHaloPolicy } from '../platforms/halo/parse.js';
+import { HALO, parseHaloDocument, parseHaloPolicy } from '../platforms/halo/parse.js';
 import { HALO_OWNER_MARKER, HaloCatalog, renderHaloPolicy, type HaloOs } from '../platforms/halo/render.js';
 import type { HaloGroupDoc, HaloObjects, HaloPeerDoc, HaloPolicyDoc, HaloRuleDoc, HaloServiceDoc, HaloZoneDoc } from '../platforms/halo/schema.js';
 import type { WorkflowContext } from './context.js';
@@ -129,6 +129,8 @@ export async function planHaloConversion(req: ToHaloRequest, deps: ToHaloDeps): 
       }
     }
 
+    if (!req.allowLossy) refuseUnmappedReferences(resolved.map((s) => s.policy), sources.map((s) => s.policy), mapped);
+
     const objects: HaloObjects = firewall ? await firewall.objects() : { ...HALO_DOCUMENTED_SYSTEM_OBJECTS, groups: [] };
     const existing = firewall ? await firewall.listPolicies() : [];
     const groupFor = haloGroupLookup(refMap, objects.groups, live);
@@ -171,6 +173,7 @@ export async function planHaloConversion(req: ToHaloRequest, deps: ToHaloDeps): 
         }
         const rendered = renderHaloPolicy(policy, catalog, {
           name: found?.name ?? name,
+          objectPrefix: base,
           os,
           description: `${HALO_OWNER_MARKER} converted from ${describeSource(policy, region)}`,
           groupFor,
@@ -238,12 +241,46 @@ async function loadSources(req: ToHaloRequest, ctx: WorkflowContext, aws: () => 
   return out;
 }
 
-/** `--dest`, else `--dest-prefix` + group name, else `<region>-vpc-<group name>` (`<region>-<name>` outside a VPC). */
+/**
+ * `--dest`, else `--dest-prefix` + group name, else `<region>-vpc-<group name>` (`<region>-<name>` outside a VPC);
+ * a group read from a file without `--region` keeps its own name (there is no region to name it by).
+ */
 function policyName(p: Policy, region: string | undefined, req: ToHaloRequest): string {
   if (req.dest !== undefined) return req.dest;
   const group = p.meta?.name ?? p.name;
   if (req.destPrefix !== undefined) return `${req.destPrefix}${group}`;
+  if (region === undefined) return group;
   return [region, p.meta?.vpc !== undefined ? 'vpc' : undefined, group].filter(Boolean).join('-');
+}
+
+/**
+ * Stops before planning when a group reference has neither a `--map-group` nor (with `--resolve-refs`) addresses:
+ * (`--resolve-refs` leaves none) one error naming the first such rule and giving every flag that would map them all, with the referenced groups'
+ * names where the source holds them, so one corrected command gets through.
+ */
+function refuseUnmappedReferences(policies: readonly Policy[], all: readonly Policy[], mapped: (item: AddressItem) => boolean): void {
+  const names = new Map<string, string>();
+  for (const p of all) if (p.meta?.id && p.meta.name) names.set(p.meta.id, p.meta.name);
+  const refs = new Map<string, string>();
+  let first: string | undefined;
+  for (const p of policies) {
+    p.rules.forEach((r, i) => {
+      if (!p.directions.includes(r.direction) || r.peer.kind !== 'list') return;
+      for (const item of r.peer.items) {
+        if (item.kind !== 'group' || mapped(item)) continue;
+        const id = item.ref.split('@')[0]!;
+        refs.set(id, item.name ?? names.get(id) ?? 'GROUP');
+        first ??= `${p.name} ${r.direction} rule #${i + 1}${r.origin.id ? ` (${[r.origin.id, r.origin.where].filter(Boolean).join(' ')})` : ''} refers to ${item.ref}`;
+      }
+    });
+  }
+  if (first === undefined) return;
+  const flags = [...refs].map(([id, name]) => `--map-group ${id}=${name}`).join(' ');
+  throw new UnsupportedError(
+    HALO,
+    first,
+    `a security group reference never becomes "any source": map ${refs.size === 1 ? 'it' : `all ${refs.size}`} to Halo server groups (${flags}, with the real Halo group names), or read the groups live (aws:REGION) and add --resolve-refs`,
+  );
 }
 
 function describeSource(p: Policy, region: string | undefined): string {

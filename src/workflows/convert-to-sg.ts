@@ -20,9 +20,8 @@ import {
   InputError,
   UnsupportedError,
   VerificationError,
-  parseCidr,
+  formatFlow,
   type AddressItem,
-  type AddressMatch,
   type Direction,
   type Policy,
   type Rule,
@@ -124,7 +123,7 @@ export async function planSgConversion(req: ToSgRequest, deps: ToSgDeps): Promis
     const source = mapGroups(policy, req.mapRef);
     const order = symbolicOrderProblems(source);
     if (order.length > 0) throw new UnsupportedError(AWS_SG, policy.name, `${order[0]}${order.length > 1 ? ` (and ${order.length - 1} more)` : ''}`);
-    const allowSet = withoutLocalSide(toAllowSet(source));
+    const allowSet = withoutLocalSide(source, toAllowSet(source));
     const perms = renderSecurityGroup(allowSet);
     const name = groupName(policy, req);
     problems.push(...sgQuotaProblems(name, perms));
@@ -203,18 +202,26 @@ function mapGroups(policy: Policy, mapRef: (key: string) => string): Policy {
 }
 
 /**
- * The allow set's rules carry the local side as the whole family (`0.0.0.0/0`): for a security group, which
- * protects its own members, that is no local side at all. Anything narrower cannot be expressed.
+ * A security group protects its own members: its rules have no local side. The allow set's rules carry one (the
+ * engine splits every side, group references included), so it is dropped and the rules that then coincide are
+ * merged. That is exact only when the source never looked at the local address, which the comparison decides:
+ * a result that would allow more (a source rule for some local addresses only) is refused, naming a flow.
  */
-function withoutLocalSide(policy: Policy): Policy {
-  const whole = (m: AddressMatch): boolean => m.kind === 'any' || (!m.negate && m.items.length === 1 && m.items[0]!.kind === 'cidr' && parseCidr(m.items[0]!.cidr)?.prefix === 0);
-  return {
-    ...policy,
-    rules: policy.rules.map((r, i) => {
-      if (!whole(r.local)) throw new UnsupportedError(AWS_SG, `${policy.name} rule #${i + 1}`, 'it applies to some local addresses only; a security group rule applies to every member');
-      return { ...r, local: ANY };
-    }),
-  };
+function withoutLocalSide(source: Policy, allowSet: Policy): Policy {
+  const seen = new Set<string>();
+  const rules: Rule[] = [];
+  for (const r of allowSet.rules) {
+    const key = JSON.stringify([r.direction, r.protocol, r.peer]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rules.push({ ...r, local: ANY });
+  }
+  const result: Policy = { ...allowSet, rules };
+  const wider = compare(source, result, { limit: 1, mapRef: byGroupId }).onlyB[0];
+  if (wider) {
+    throw new UnsupportedError(AWS_SG, source.name, `its rules apply to some local addresses only (e.g. ${formatFlow(wider.example)} is not allowed by it); a security group rule applies to every member`);
+  }
+  return result;
 }
 
 function groupName(policy: Policy, req: ToSgRequest): string {

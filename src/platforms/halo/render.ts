@@ -37,6 +37,11 @@ export type HaloOs = 'linux' | 'windows';
 export interface HaloRenderOptions {
   /** The Halo policy's name. */
   readonly name: string;
+  /**
+   * What new zone and service names start with (default: the policy's name). Policies that share their objects
+   * (`-linux` and `-windows` copies of one group) pass one prefix, so the names do not depend on which came first.
+   */
+  readonly objectPrefix?: string;
   readonly os: HaloOs;
   /** The policy description (should start with HALO_OWNER_MARKER). */
   readonly description: string;
@@ -212,6 +217,7 @@ type Service = { readonly protocol: string; readonly port: string | null; readon
  */
 export function renderHaloPolicy(policy: Policy, catalog: HaloCatalog, options: HaloRenderOptions): RenderedHaloPolicy {
   const lost: LostPart[] = [];
+  const prefix = options.objectPrefix ?? options.name;
   const rules: Record<Direction, HaloRuleDoc[]> = { ingress: [], egress: [] };
   policy.rules.forEach((rule, index) => {
     if (!policy.directions.includes(rule.direction)) return;
@@ -221,7 +227,7 @@ export function renderHaloPolicy(policy: Policy, catalog: HaloCatalog, options: 
     const chain = rule.direction === 'ingress' ? 'INPUT' : 'OUTPUT';
     for (const source of parts.sources) {
       for (const service of parts.services) {
-        rules[rule.direction].push(haloRule(chain, rule.action === 'allow' ? 'ACCEPT' : 'DROP', source, service, options.name, catalog, rule.description));
+        rules[rule.direction].push(haloRule(chain, rule.action === 'allow' ? 'ACCEPT' : 'DROP', source, service, prefix, catalog, rule.description));
       }
     }
   });
@@ -230,7 +236,7 @@ export function renderHaloPolicy(policy: Policy, catalog: HaloCatalog, options: 
     const list = rules[direction];
     const last = list[list.length - 1];
     const acceptsAll = last?.action === 'ACCEPT' && !peerOf(last) && !last.firewall_service;
-    if (!acceptsAll) list.push(haloRule(direction === 'ingress' ? 'INPUT' : 'OUTPUT', 'DROP', { kind: 'any' }, null, options.name, catalog, undefined));
+    if (!acceptsAll) list.push(haloRule(direction === 'ingress' ? 'INPUT' : 'OUTPUT', 'DROP', { kind: 'any' }, null, prefix, catalog, undefined));
   }
   const numbered = [...rules.ingress.map((r, i) => ({ ...r, position: i + 1 })), ...rules.egress.map((r, i) => ({ ...r, position: i + 1 }))];
   const blocks = (d: Direction): boolean => policy.directions.includes(d) && policy.defaults[d] === 'deny';

@@ -1,0 +1,143 @@
+/**
+ * File mode, no API at all: the bundled examples converted to a Halo policy file and back, as the README shows a
+ * newcomer. The expected Halo rules and security group permissions are written out by hand from examples/.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../../src/cli/run.js';
+
+const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples');
+const WEB = 'sg-0a1b2c3d4e5f60001';
+const APP = 'sg-0a1b2c3d4e5f60002';
+const DB = 'sg-0a1b2c3d4e5f60003';
+const MAP = ['--map-group', `${WEB}=web`, '--map-group', `${APP}=app`, '--map-group', `${DB}=db`];
+
+async function ruleport(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const saved = { ...process.env };
+  // No API may be reached: every credential and endpoint a live call could use is taken away.
+  for (const v of ['HALO_API_URL', 'HALO_API_KEY_ID', 'HALO_API_SECRET_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE']) delete process.env[v];
+  process.env.HALO_API_URL = 'http://127.0.0.1:9';
+  try {
+    const code = await run(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+    return { code, stdout, stderr };
+  } finally {
+    process.env = saved;
+  }
+}
+
+interface HaloFileRule {
+  chain: string;
+  action: string;
+  position: number;
+  firewall_source?: { name?: string; type: string; ip_address?: string } | null;
+  firewall_target?: { name?: string; type: string; ip_address?: string } | null;
+  firewall_service?: { name?: string; protocol?: string; port?: string | null } | null;
+}
+
+/** One line per rule of a policy in a written Halo file. */
+function haloFileRules(file: string, policy: string): string[] {
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as { firewall_policies: { name: string; firewall_rules: HaloFileRule[] }[] };
+  const p = doc.firewall_policies.find((x) => x.name === policy)!;
+  return p.firewall_rules.map((r) => {
+    const peer = r.chain === 'INPUT' ? r.firewall_source : r.firewall_target;
+    const who = !peer ? 'any' : peer.type === 'Group' ? `group ${peer.name}` : `zone ${peer.name} [${peer.ip_address}]`;
+    const s = r.firewall_service;
+    const what = !s ? 'any' : `service ${s.name} [${s.protocol}${s.port ? ` ${s.port}` : ''}]`;
+    return `${r.chain} ${r.position} ${r.action} ${who} ${what}`;
+  });
+}
+
+/** A written describe-security-groups file's group as sorted lines. */
+function sgFileRules(file: string, name: string): string[] {
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as { SecurityGroups: any[] };
+  const g = doc.SecurityGroups.find((x) => x.GroupName === name);
+  const lines = (direction: string, perms: any[]): string[] =>
+    perms.flatMap((p) => {
+      const what = p.IpProtocol === '-1' ? '-1' : `${p.IpProtocol} ${p.FromPort}-${p.ToPort}`;
+      return [...(p.IpRanges ?? []).map((r: any) => r.CidrIp), ...(p.Ipv6Ranges ?? []).map((r: any) => r.CidrIpv6), ...(p.UserIdGroupPairs ?? []).map((r: any) => r.GroupId)].map(
+        (peer: string) => `${direction} ${what} ${peer}`,
+      );
+    });
+  return [...lines('ingress', g.IpPermissions ?? []), ...lines('egress', g.IpPermissionsEgress ?? [])].sort();
+}
+
+describe('convert in file mode (no API)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ruleport-convert-files-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('without mappings, says which --map-group flags the bundled groups need, and writes nothing', async () => {
+    const out = join(dir, 'unmapped.json');
+    const r = await ruleport('convert', join(EXAMPLES, 'sgs.json'), '--to', 'halo', '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`web egress rule #5 (${WEB} IpPermissionsEgress[0]) refers to ${APP}@123456789012`);
+    expect(r.stderr).toContain(`map all 3 to Halo server groups (--map-group ${APP}=app --map-group ${WEB}=web --map-group ${DB}=db`);
+    expect(() => readFileSync(out)).toThrow();
+  });
+
+  it('examples/sgs.json → Halo policies → security groups, each verified', async () => {
+    const policies = join(dir, 'policies.json');
+    const to = await ruleport('convert', join(EXAMPLES, 'sgs.json'), '--to', 'halo', '--out', policies, ...MAP);
+    expect(to.stderr).toBe('');
+    expect(to.code).toBe(0);
+    expect(to.stdout).toContain('equivalent: web and web allow exactly the same flows (ingress, egress)');
+    expect(haloFileRules(policies, 'web')).toEqual([
+      'INPUT 1 ACCEPT zone any [0.0.0.0/0] service https [TCP 443]',
+      'INPUT 2 ACCEPT zone web_::_0 [::/0] service https [TCP 443]',
+      'INPUT 3 ACCEPT zone web_203-0-113-0_24 [203.0.113.0/24] service ssh [TCP 22]',
+      'INPUT 4 ACCEPT zone web_10-0-0-0_16 [10.0.0.0/16] service ping [ICMP 8]',
+      'INPUT 5 DROP any any',
+      'OUTPUT 1 ACCEPT group app service web_tcp_8080 [TCP 8080]',
+      'OUTPUT 2 DROP any any',
+    ]);
+    // app reuses web's 8080 service: one catalog for the whole conversion.
+    expect(haloFileRules(policies, 'app')).toEqual([
+      'INPUT 1 ACCEPT group web service web_tcp_8080 [TCP 8080]',
+      'INPUT 2 ACCEPT group db service app_tcp_9090 [TCP 9090]',
+      'INPUT 3 DROP any any',
+      'OUTPUT 1 ACCEPT group db service app_tcp_5432 [TCP 5432]',
+      'OUTPUT 2 ACCEPT zone app_10-0-0-2_32 [10.0.0.2/32] service app_udp_53 [UDP 53]',
+      'OUTPUT 3 DROP any any',
+    ]);
+    const written = JSON.parse(readFileSync(policies, 'utf8'));
+    expect(written.firewall_zones.map((z: { name: string }) => z.name)).toEqual(['web_::_0', 'web_203-0-113-0_24', 'web_10-0-0-0_16', 'app_10-0-0-2_32']);
+
+    const back = join(dir, 'sgs-again.json');
+    const from = await ruleport('convert', policies, '--to', 'aws-sg', '--out', back, ...MAP);
+    expect(from.code).toBe(0);
+    expect(from.stdout).toContain('equivalent: app and app allow exactly the same flows (ingress, egress)');
+    expect(sgFileRules(back, 'web')).toEqual([
+      `egress tcp 8080-8080 ${APP}`,
+      'ingress icmp 8--1 10.0.0.0/16',
+      'ingress tcp 22-22 203.0.113.0/24',
+      'ingress tcp 443-443 0.0.0.0/0',
+      'ingress tcp 443-443 ::/0',
+    ]);
+    expect(sgFileRules(back, 'app')).toEqual([`egress tcp 5432-5432 ${DB}`, 'egress udp 53-53 10.0.0.2/32', `ingress tcp 8080-8080 ${WEB}`, `ingress tcp 9090-9090 ${DB}`]);
+  });
+
+  it('examples/halo-policies.json → security groups: DROP between ACCEPTs and REJECT compiled exactly', async () => {
+    const out = join(dir, 'from-halo.json');
+    const r = await ruleport('convert', join(EXAMPLES, 'halo-policies.json'), '--to', 'aws-sg', '--out', out, '--map-group', `${APP}=AppServers`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('note: web-linux INPUT #6: matches only ESTABLISHED, RELATED packets');
+    const siblings = ['10.0.4.0/24', '10.0.6.0/23', '10.0.0.0/22', '10.0.8.0/21', '10.0.16.0/20', '10.0.32.0/19', '10.0.64.0/18', '10.0.128.0/17', '10.1.0.0/16', '10.2.0.0/15', '10.4.0.0/14', '10.8.0.0/13', '10.16.0.0/12', '10.32.0.0/11', '10.64.0.0/10', '10.128.0.0/9'];
+    expect(sgFileRules(out, 'web-linux')).toEqual(
+      [
+        'ingress tcp 22-22 10.0.0.0/16',
+        ...siblings.map((c) => `ingress tcp 443-443 ${c}`),
+        'ingress tcp 8000-8079 192.0.2.0/24',
+        'ingress tcp 8081-8100 192.0.2.0/24',
+        'egress udp 53-53 10.0.0.2/32',
+        'egress tcp 443-443 2001:db8::/32',
+      ].sort(),
+    );
+    expect(sgFileRules(out, 'db-linux')).toEqual(['egress -1 0.0.0.0/0', 'egress -1 ::/0', `ingress tcp 5432-5432 ${APP}`]);
+  });
+});
