@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Policy } from '../../model/index.js';
 import { loadPolicies, parseLocation } from '../../workflows/locations.js';
+import { ALL_REGIONS_HELP } from '../all-regions-option.js';
 import type { CommandEnv, GlobalOptions } from '../command-env.js';
 import { describeAddresses, describeProtocol } from '../describe.js';
 import { toJson } from '../io.js';
@@ -12,6 +13,7 @@ export function registerShow(program: Command, env: CommandEnv): void {
     .command('show')
     .description('show the canonical view of the policies at a location')
     .argument('<location>', 'file[#selector] or live location')
+    .option('--all-regions', ALL_REGIONS_HELP)
     .action(async (loc: string, _o: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>();
       const policies = await loadPolicies(parseLocation(loc), env.context(opts));
