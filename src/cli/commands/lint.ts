@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ruleUse } from '../../engine/index.js';
 import { EXIT, type Policy, type Rule } from '../../model/index.js';
 import { loadPolicies, parseLocation } from '../../workflows/locations.js';
+import { ALL_REGIONS_HELP } from '../all-regions-option.js';
 import type { CommandEnv, GlobalOptions } from '../command-env.js';
 import { describeRule } from '../describe.js';
 import { toJson } from '../io.js';
@@ -25,6 +26,7 @@ export function registerLint(program: Command, env: CommandEnv): void {
     .command('lint')
     .description('find shadowed, redundant and risky rules; exit 1 when there are findings')
     .argument('<location>', 'file[#selector] or live location')
+    .option('--all-regions', ALL_REGIONS_HELP)
     .action(async (loc: string, _o: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>();
       const policies = await loadPolicies(parseLocation(loc), env.context(opts));

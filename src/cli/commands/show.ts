@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Policy } from '../../model/index.js';
 import { loadPolicies, parseLocation } from '../../workflows/locations.js';
+import { ALL_REGIONS_HELP } from '../all-regions-option.js';
 import type { CommandEnv, GlobalOptions } from '../command-env.js';
 import { describeAddresses, describeProtocol } from '../describe.js';
 import { toJson } from '../io.js';
@@ -12,7 +13,8 @@ export function registerShow(program: Command, env: CommandEnv): void {
   const cmd = program
     .command('show')
     .description('show the canonical view of the policies at a location')
-    .argument('<location>', 'file[#selector] or live location');
+    .argument('<location>', 'file[#selector] or live location')
+    .option('--all-regions', ALL_REGIONS_HELP);
   addZoneOptions(cmd).action(async (loc: string, _o: unknown, c: Command) => {
     const opts = c.optsWithGlobals<GlobalOptions & ZoneFlags>();
     const policies = await loadPolicies(parseLocation(loc), env.context(opts), zoneReadOptions(opts));

@@ -3,12 +3,13 @@
  * `ruleport export` writes and parses it with the file parsers, so a live read and export → parse give the
  * same policies.
  */
-import type { Policy } from '../../model/index.js';
+import { InputError, type Policy } from '../../model/index.js';
 import { exportNetworkAcls, type NetworkAclsDocument } from '../aws-nacl/client.js';
 import { parseNetworkAcls } from '../aws-nacl/parse.js';
 import { exportSecurityGroups, type SecurityGroupsDocument } from '../aws-sg/client.js';
 import { parseSecurityGroups } from '../aws-sg/parse.js';
 import { formatAwsLocation, type AwsConnection, type AwsInteraction, type AwsLocation } from './location-spec.js';
+import { listRegions } from './regions.js';
 import type { AwsSession, AwsSessionOptions } from './session.js';
 import { describeVpcs } from './vpcs.js';
 
@@ -35,6 +36,48 @@ export async function exportAwsLocation(session: AwsSession, loc: AwsLocation): 
       throw new Error(`unknown target ${JSON.stringify(never)}`);
     }
   }
+}
+
+/**
+ * The regions a location covers: its own (or the session's default), or with `allRegions` every enabled region
+ * (DescribeRegions; opt-in regions only once opted in).
+ * @throws InputError when `allRegions` meets a location that names a region or ids (ids live in one region).
+ */
+export async function locationRegions(session: AwsSession, loc: AwsLocation, allRegions = false): Promise<string[]> {
+  if (!allRegions) return [loc.region ?? session.defaultRegion()];
+  const text = formatAwsLocation(loc, loc.region ?? 'REGION');
+  if (loc.region !== undefined) throw new InputError({ field: '--all-regions' }, `${text} already names region ${loc.region}`);
+  if (loc.target.kind !== 'region') throw new InputError({ field: '--all-regions' }, `reads every group of every region (location aws:); ${loc.target.kind} ids belong to one region`);
+  // DescribeRegions may be asked in any enabled region: --region or the profile's when set, else us-east-1.
+  let ask = 'us-east-1';
+  try {
+    ask = session.defaultRegion();
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+  }
+  return listRegions(session, ask);
+}
+
+/**
+ * The describe-* document of a location over several regions: the regions' documents concatenated (one region
+ * gives its document unchanged). Regions are read in parallel; the session bounds calls per region and in total.
+ */
+export async function exportAwsRegions(session: AwsSession, loc: AwsLocation, regions: readonly string[]): Promise<SecurityGroupsDocument | NetworkAclsDocument> {
+  const docs = await Promise.all(regions.map((region) => exportAwsLocation(session, { ...loc, region })));
+  if (docs.length === 1) return docs[0]!;
+  const acls = docs.flatMap((d) => ('NetworkAcls' in d ? d.NetworkAcls : []));
+  const groups = docs.flatMap((d) => ('SecurityGroups' in d ? d.SecurityGroups : []));
+  return acls.length > 0 ? { NetworkAcls: acls } : { SecurityGroups: groups };
+}
+
+/**
+ * The policies of a location in each of `regions`, read in parallel, in region order. Over several regions each
+ * policy's `meta.region` says where it lives (ids and names alone do not).
+ */
+export async function loadAwsRegions(session: AwsSession, loc: AwsLocation, regions: readonly string[]): Promise<Policy[]> {
+  const perRegion = await Promise.all(regions.map((region) => loadAwsLocation(session, { ...loc, region })));
+  if (regions.length === 1) return perRegion[0]!;
+  return perRegion.flatMap((policies, i) => policies.map((p) => ({ ...p, meta: { ...p.meta, region: regions[i]! } })));
 }
 
 /** The policies of a location, parsed exactly as a file holding its export would be. */

@@ -8,16 +8,19 @@ import { AWS_LOCATION_SYNTAX, parseAwsLocation, type AwsConnection, type AwsInte
 export const awsLiveScheme = {
   scheme: 'aws',
   syntax: AWS_LOCATION_SYNTAX,
-  /** Reads the policies of `aws:<spec>` with one session built from the command's identity flags, closed afterwards. */
+  /**
+   * Reads the policies of `aws:<spec>` (of every enabled region with `--all-regions`) with one session built from
+   * the command's identity flags, closed afterwards.
+   */
   async load(spec: string, ctx: { readonly connection: AwsConnection } & AwsInteraction): Promise<Policy[]> {
     const loc = parseAwsLocation(spec);
-    const [{ AwsSession }, { loadAwsLocation, sessionOptionsFromConnection }] = await Promise.all([
+    const [{ AwsSession }, { loadAwsRegions, locationRegions, sessionOptionsFromConnection }] = await Promise.all([
       import('./session.js'),
       import('./live-location.js'),
     ]);
     const session = new AwsSession(sessionOptionsFromConnection(ctx.connection, ctx));
     try {
-      return await loadAwsLocation(session, loc);
+      return await loadAwsRegions(session, loc, await locationRegions(session, loc, ctx.connection.allRegions));
     } finally {
       session.destroy();
     }

@@ -1,7 +1,8 @@
 /**
  * The syntax of live AWS locations, pure (no AWS SDK): `aws:REGION` (every security group of the region),
  * `aws:REGION/sg-…` (one or more groups, comma-separated), `aws:REGION/vpc-…` (every group of a VPC),
- * `aws:REGION/acl-…` (network ACLs). The region may be left out (`aws:sg-0abc`) to use --region or the profile's.
+ * `aws:REGION/acl-…` (network ACLs). The region may be left out (`aws:sg-0abc`, `aws:`) to use --region or the
+ * profile's; `aws:` with --all-regions reads every enabled region.
  */
 import { InputError } from '../../model/index.js';
 
@@ -31,6 +32,8 @@ const ID_RE: Readonly<Record<'sg' | 'vpc' | 'acl', RegExp>> = {
  */
 export function parseAwsLocation(spec: string): AwsLocation {
   const where = { file: `aws:${spec}` };
+  // `aws:` alone: every group of the default region, or of every region with --all-regions.
+  if (spec === '') return { target: { kind: 'region' } };
   const parts = spec.split('/');
   if (parts.length > 2 || parts.some((p) => p.trim() === '')) {
     throw new InputError(where, `expected ${AWS_LOCATION_SYNTAX}`);
@@ -92,6 +95,8 @@ export interface AwsConnection {
   readonly externalId?: string;
   readonly mfaToken?: string;
   readonly endpointUrl?: string;
+  /** `--all-regions`: a location without a region covers every enabled region. */
+  readonly allRegions?: boolean;
 }
 
 /** Where prompts and debug lines go (a workflow context fits). */

@@ -1,11 +1,11 @@
 /** `ruleport migrate nacl` against moto: two accounts (AssumeRole), two regions, associations by CIDR and by map. */
 import { join } from 'node:path';
 import type { NetworkAcl, NetworkAclEntry } from '@aws-sdk/client-ec2';
-import { CreateTagsCommand } from '@aws-sdk/client-ec2';
+import { CreateNetworkAclEntryCommand, CreateTagsCommand, DeleteNetworkAclEntryCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
 import { ec2For, resetMoto } from '../../harness/moto.js';
-import { CROSS, DST_ACCOUNT, DST_REGION, SRC_ACCOUNT, SRC_REGION, aclsOf, buildNaclWorld, cli, cliEnvironment, url, type NaclWorld } from './world.js';
+import { CROSS, DST_ACCOUNT, DST_REGION, SRC_ACCOUNT, SRC_REGION, aclsOf, buildNaclWorld, cli, cliEnvironment, destinationSnapshot, url, type NaclWorld } from './world.js';
 
 /** `ingress 100 allow 6 0.0.0.0/0 22-443` */
 function entryLine(e: NetworkAclEntry): string {
@@ -88,5 +88,49 @@ describe.skipIf(!url)('migrate nacl across accounts and regions', () => {
     expect(plain.stdout).toContain('no changes');
     expect(plain.stdout).toContain(`note: subnet ${w.srcSubnets[0]}`);
     expect(plain.stdout).toContain('not associated (use --associate or --associate-by)');
+  });
+
+  it('keeps an entry the source lost (and fails verification) until --prune deletes it', async () => {
+    expect((await migrate('--nacl', w.acl, '--yes')).code).toBe(0);
+    await src.client.send(new DeleteNetworkAclEntryCommand({ NetworkAclId: w.acl, RuleNumber: 140, Egress: false }));
+    const stale = await migrate('--nacl', w.acl, '--yes');
+    expect(stale.code).toBe(1);
+    expect(stale.stdout).toMatch(/has 1 entry the source lacks \(ingress #140\): pass --prune/);
+    expect(stale.stderr).toMatch(/^ruleport: verification failed: acl-[0-9a-f]+ not as the source\n$/);
+    const pruned = await migrate('--nacl', w.acl, '--prune', '--yes');
+    expect(pruned.code).toBe(0);
+    const copy = copyOf(await aclsOf(dst, w.dstVpc))[0]!;
+    expect((copy.Entries ?? []).map(entryLine).sort()).toEqual(SOURCE_ENTRIES.filter((l) => !l.startsWith('ingress 140 ')));
+  });
+
+  it('catches more than 20 entries in a direction in the plan, before any write', async () => {
+    for (let i = 0; i < 15; i++) {
+      await src.client.send(
+        new CreateNetworkAclEntryCommand({ NetworkAclId: w.acl, RuleNumber: 300 + i, Egress: false, Protocol: '6', RuleAction: 'allow', CidrBlock: `172.16.${i}.0/24`, PortRange: { From: 8443, To: 8443 } }),
+      );
+    }
+    const before = await destinationSnapshot(dst, w.dstVpc);
+    const r = await migrate('--nacl', w.acl, '--associate-by', 'cidr', '--yes');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`${w.acl}: 21 ingress entries exceed the quota of 20 per direction`);
+    expect(await destinationSnapshot(dst, w.dstVpc)).toEqual(before);
+  });
+
+  it('bad input — an unknown NACL, a missing destination VPC, a bad --associate — is one clear error and writes nothing', async () => {
+    const before = await destinationSnapshot(dst, w.dstVpc);
+    const unknown = await migrate('--nacl', w.acl, '--nacl', 'acl-0123456789abcdef0', '--yes');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(`ruleport: --nacl: unknown network ACL in ${SRC_REGION}: acl-0123456789abcdef0\n`);
+    const noVpc = await cli('migrate', 'nacl', ...CROSS, '--dst-vpc', 'vpc-0123456789abcdef0', '--nacl', w.acl, '--yes', '--journal', join(env.dir(), 'j.jsonl'));
+    expect(noVpc.code).toBe(2);
+    expect(noVpc.stderr).toBe(`ruleport: --dst-vpc: vpc-0123456789abcdef0 does not exist in ${DST_REGION} (destination account)\n`);
+    const notOnAcl = await migrate('--nacl', w.acl, '--associate', `${w.srcSubnets[2]}=${w.dstSubnets[0]}`, '--yes');
+    expect(notOnAcl.code).toBe(2);
+    expect(notOnAcl.stderr).toBe(`ruleport: --associate: ${w.srcSubnets[2]} is not associated with a selected network ACL\n`);
+    const by = await migrate('--nacl', w.acl, '--associate-by', 'tag', '--yes');
+    expect(by.code).toBe(2);
+    expect(by.stderr).toBe('ruleport: --associate-by: expected cidr or name, got "tag"\n');
+    expect(await destinationSnapshot(dst, w.dstVpc)).toEqual(before);
   });
 });

@@ -8,7 +8,7 @@ import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
 import { ec2For, resetMoto } from '../../harness/moto.js';
-import { createVpc } from '../aws/world.js';
+import { createPrefixList, createVpc } from '../aws/world.js';
 import { expectMigratedWorld, rulesOf } from './expectations.js';
 import {
   CROSS,
@@ -19,6 +19,7 @@ import {
   buildSgWorld,
   cli,
   cliEnvironment,
+  cliOnTerminal,
   createGroup,
   destinationSnapshot,
   groupsOf,
@@ -159,6 +160,48 @@ describe.skipIf(!url)('migrate sg across accounts and regions', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('no security group in us-east-1 matches tagged env=nowhere');
     expect(await destinationSnapshot(dst, w.dstVpc)).toEqual(before);
+  });
+
+  it('--map-prefix-list uses a destination list instead of copying, and refuses one that does not exist', async () => {
+    const corp = await createPrefixList(dst, 'corp-office', ['198.51.100.0/24', '203.0.113.0/25']);
+    const before = await destinationSnapshot(dst, w.dstVpc);
+    const missing = await migrate('--tag', 'env=prod', '--map-prefix-list', `${w.office}=pl-0123456789abcdef0`, '--yes');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`ruleport: --map-prefix-list: prefix list pl-0123456789abcdef0 does not exist in ${DST_REGION} (account ${DST_ACCOUNT})\n`);
+    expect(await destinationSnapshot(dst, w.dstVpc)).toEqual(before);
+
+    const r = await migrate('--tag', 'env=prod', '--map-prefix-list', `${w.office}=${corp}`, '--yes');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`prefix list ${w.office} maps by flag to ${corp} (corp-office)`);
+    const web = (await groupsOf(dst, w.dstVpc)).find((g) => g.GroupName === 'web')!;
+    expect(rulesOf(web, { [corp]: 'corp-office' }).ingress).toContain('tcp 80:80 pl:corp-office');
+    // No copy of `office` was made: the only customer list in the destination is the one mapped to.
+    const snapshot = (await destinationSnapshot(dst, w.dstVpc)) as { prefixLists: [string, number][] };
+    expect(snapshot.prefixLists.map(([id]) => id)).toEqual([corp]);
+  });
+
+  it('shows progress on a terminal and prints one --json document for automation', async () => {
+    const tty = await cliOnTerminal('migrate', 'sg', ...CROSS, '--dst-vpc', w.dstVpc, '--journal', journal(), '--tag', 'env=prod', '--yes');
+    expect(tty.code).toBe(0);
+    const frames = tty.stderr.split('\r').filter(Boolean);
+    // 3 groups in the destination region, 11 changes: a frame before the first change and one after each.
+    expect(frames[0]).toBe(`${DST_REGION}: 0/3 security groups, 0/11 changes`);
+    expect(frames.at(-1)).toBe(`${DST_REGION}: 3/3 security groups, 11/11 changes\n`);
+    expect(frames).toHaveLength(12);
+
+    await resetMoto(url);
+    src = ec2For(url, SRC_REGION, SRC_ACCOUNT);
+    dst = ec2For(url, DST_REGION, DST_ACCOUNT);
+    w = await buildSgWorld(src, dst);
+    const json = await cliOnTerminal('migrate', 'sg', ...CROSS, '--dst-vpc', w.dstVpc, '--journal', journal(), '--tag', 'env=prod', '--yes', '--json');
+    expect(json.code).toBe(0);
+    expect(json.stderr).toBe('');
+    const doc = JSON.parse(json.stdout) as { changed: boolean; applied: { count: number; of: number }; mapping: { source: string; state: string }[]; verification: { equivalent: boolean } };
+    expect(doc.changed).toBe(true);
+    expect(doc.applied).toMatchObject({ count: 11, of: 11 });
+    expect(doc.mapping.map((m) => [m.source, m.state]).sort()).toEqual([[w.web, 'new'], [w.app, 'new'], [w.db, 'new']].sort());
+    expect(doc.verification.equivalent).toBe(true);
   });
 
   it('within one account and region, copies into another VPC and reuses the same prefix lists', async () => {

@@ -41,11 +41,20 @@ export interface CliResult {
 
 /** Runs the CLI in-process against moto. */
 export async function cli(...args: string[]): Promise<CliResult> {
+  return runCli(args, false);
+}
+
+/** Runs the CLI in-process against moto with stderr a terminal (where progress goes). */
+export async function cliOnTerminal(...args: string[]): Promise<CliResult> {
+  return runCli(args, true);
+}
+
+async function runCli(args: readonly string[], isTTY: boolean): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await run([...args, '--endpoint-url', url], {
     stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
+    stderr: { write: (s: string) => (stderr += s), isTTY },
   });
   return { code, stdout, stderr };
 }
