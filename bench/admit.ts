@@ -79,7 +79,7 @@ async function measure(sim: HaloSim, dir: string, prefix: string, count: number,
   const http = new HaloClient({ baseUrl: sim.url, credentials: { keyId: sim.keys.full.keyId, secret: sim.keys.full.secret, source: 'bench' } });
   const runId = newRunId();
   const started = performance.now();
-  const { report } = await admit(
+  const result = await admit(
     {
       from,
       to: `${prefix}Clean`,
@@ -96,6 +96,8 @@ async function measure(sim: HaloSim, dir: string, prefix: string, count: number,
     },
   );
   const wallS = (performance.now() - started) / 1000;
+  if (!result) throw new Error('bench: the run was cancelled');
+  const { report } = result;
   if (report.totals.admitted !== count) throw new Error(`bench: only ${report.totals.admitted} of ${count} admitted`);
 
   const log = sim.requestLog;

@@ -234,7 +234,7 @@ describe('ruleport admit', () => {
     expect(peak).toBeGreaterThanOrEqual(2);
   });
 
-  it('refuses a read-only key up front, before any scan', async () => {
+  it('refuses a read-only key up front, before any scan and before asking for confirmation', async () => {
     server(sim, src, `ro-${n}`);
     const ro = workspace(sim.keys.readOnly);
     sim.clearRequestLog();
@@ -243,6 +243,17 @@ describe('ruleport admit', () => {
     expect(r.stderr).toMatch(/read-only.*full-access \(read\+write\) key/);
     expect(r.stderr).not.toContain(sim.keys.readOnly.secret);
     expect(sim.requestLog.filter((e) => e.method !== 'GET' && e.path !== '/oauth/access_token')).toEqual([]);
+
+    // Without --yes and no terminal: the key is the problem reported, not the missing confirmation.
+    let stderr = '';
+    const code = await run(['--halo-url', sim.url, '--auth', ro.auth, 'admit', '--from', src, '--to', dst, '--journal', ro.journal], {
+      stdout: { write: () => true },
+      stderr: { write: (t: string) => (stderr += t) },
+    });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/read-only/);
+    expect(stderr).not.toContain('--yes');
+    expect(placement(sim)[`ro-${n}`]).toBe(src);
   });
 
   it('checks the destination firewall policy when asked', async () => {
@@ -261,6 +272,8 @@ describe('ruleport admit', () => {
     server(sim, 'WebDirty', `path-${n}`);
     const r = await admitCli(sim, ws, ['--from', 'staging/webdirty', '--to', 'Production/WebClean', ...FAST]);
     expect(r.code).toBe(0);
+    // The plan confirmed names the groups as resolved, by their paths.
+    expect(r.stderr).toContain('admit: scan the active servers of Staging/WebDirty; move those that pass to Production/WebClean');
     expect(placement(sim)[`path-${n}`]).toBe('WebClean');
     // Ids work as well, in both directions.
     server(sim, 'WebDirty', `by-id-${n}`);
