@@ -1,7 +1,7 @@
 /**
  * The Halo transport against scripted answers (no network): Retry-After is honoured as asked, 5xx backs off
- * within the policy's cap, an expired token is renewed once, a non-idempotent write is not repeated after a
- * 5xx, and a read-only token scope is refused before any write. Expected waits and request sequences follow
+ * within the policy's cap, a token is renewed before it lapses and once more on a 401, a non-idempotent write
+ * is not repeated after a 5xx, and a read-only token scope is refused before any write. Expected waits and request sequences follow
  * from the reference (halo-api: "honour Retry-After when present, else exponential backoff with jitter";
  * "expired token → 401 invalid_token: re-authenticate once and retry").
  */
@@ -16,6 +16,7 @@ type Scripted = { status: number; body?: unknown; headers?: Record<string, strin
 function scripted(script: Record<string, Scripted[]>, scope = 'read+write') {
   const calls: string[] = [];
   const slept: number[] = [];
+  const clock = { now: Date.parse('2026-01-10T10:00:00Z') };
   let tokens = 0;
   const fetchFake = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(String(input));
@@ -35,9 +36,9 @@ function scripted(script: Record<string, Scripted[]>, scope = 'read+write') {
     credentials: { keyId: 'k', secret: 's', source: 'test' },
     fetch: fetchFake,
     sleep: async (ms) => void slept.push(ms),
-    now: () => Date.parse('2026-01-10T10:00:00Z'),
+    now: () => clock.now,
   });
-  return { client, calls, slept };
+  return { client, calls, slept, clock };
 }
 
 describe('HaloClient retries', () => {
@@ -65,6 +66,17 @@ describe('HaloClient retries', () => {
     expect(slept[1]).toBeGreaterThanOrEqual(0);
     expect(slept[1]).toBeLessThanOrEqual(500);
     expect(client.stats).toEqual({ requests: 6, retries: 2, tokens: 2 });
+  });
+
+  it('renews the token before it expires, without waiting for a 401', async () => {
+    const ok = { status: 200, body: { groups: [] } };
+    const { client, calls, clock } = scripted({ '/v1/groups': [ok, ok, ok] });
+    await client.get('/v1/groups');
+    clock.now += 860_000; // 900 s token: still 40 s left, more than the 30 s margin
+    await client.get('/v1/groups');
+    clock.now += 15_000; // 25 s left: renewed first
+    await client.get('/v1/groups');
+    expect(calls).toEqual(['token 1', 'GET /v1/groups Bearer t1', 'GET /v1/groups Bearer t1', 'token 2', 'GET /v1/groups Bearer t2']);
   });
 
   it('takes an HTTP-date Retry-After too', async () => {
