@@ -5,14 +5,14 @@
  */
 import { VerificationError } from '../model/index.js';
 import { Admitter, type AdmitDeps, type AdmitSettings } from './admit/admitter.js';
-import { failureSummary, type AdmitReport } from './admit/report.js';
+import { failureSummary, groupSummary, type AdmitReport, type GroupSummary } from './admit/report.js';
 import { SYSTEM_CLOCK } from './admit/scan-server.js';
 import { watch } from './admit/watch.js';
 import { postFailureSummary, type WebhookDelivery } from './admit/webhook.js';
 
 export type { AdmitCriteria, JudgeResult, ScanEvidence, Verdict } from './admit/judge.js';
 export type { AdmitDeps, AdmitEvents, AdmitProgress, AdmitSettings } from './admit/admitter.js';
-export type { AdmitAction, AdmitReport, AdmitTotals, FailureSummary, ServerOutcome } from './admit/report.js';
+export type { AdmitAction, AdmitReport, AdmitTotals, FailureSummary, GroupSummary, ServerOutcome } from './admit/report.js';
 export { exitCodeOf, failureSummary } from './admit/report.js';
 export type { ScanTiming, Clock } from './admit/scan-server.js';
 export type { WebhookDelivery } from './admit/webhook.js';
@@ -30,6 +30,12 @@ export interface AdmitRequest extends AdmitSettings {
 export interface AdmitRunDeps extends AdmitDeps {
   /** Watch mode: each batch's report (and its webhook delivery) as soon as the batch is done. */
   readonly onBatch?: (report: AdmitReport, webhook: WebhookDelivery | undefined) => void;
+  /**
+   * Asked once the key is known to be writable and both groups are resolved, before anything is scanned:
+   * false cancels the run with nothing done. So a confirmation prompt shows the real groups, and a read-only
+   * key or an unknown group fails before anyone is asked.
+   */
+  readonly confirm?: (from: GroupSummary, to: GroupSummary) => Promise<boolean>;
 }
 
 export interface AdmitResult {
@@ -40,13 +46,15 @@ export interface AdmitResult {
 }
 
 /**
- * Runs an admission. Throws (exit 1/2) only when the run cannot mean anything: a read-only key, unknown
- * groups, an unreadable source group, a destination with the wrong firewall policy (`VerificationError`).
+ * Runs an admission; undefined when `confirm` declined. Throws (exit 1/2) only when the run cannot mean
+ * anything: a read-only key, unknown groups, an unreadable source group, a destination with the wrong
+ * firewall policy (`VerificationError`).
  */
-export async function admit(request: AdmitRequest, deps: AdmitRunDeps): Promise<AdmitResult> {
+export async function admit(request: AdmitRequest, deps: AdmitRunDeps): Promise<AdmitResult | undefined> {
   const clock = deps.clock ?? SYSTEM_CLOCK;
   const admitter = new Admitter(request, deps);
   await admitter.prepare();
+  if (deps.confirm && !(await deps.confirm(groupSummary(admitter.from), groupSummary(admitter.to)))) return undefined;
   const deliver = async (report: AdmitReport): Promise<WebhookDelivery | undefined> => {
     const summary = failureSummary(report);
     if (request.webhook === undefined || summary === undefined) return undefined;

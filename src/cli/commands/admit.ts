@@ -13,6 +13,7 @@ import {
   type AdmitProgress,
   type AdmitReport,
   type AdmitRequest,
+  type GroupSummary,
   type WebhookDelivery,
 } from '../../workflows/admit.js';
 import type { WorkflowContext } from '../../workflows/context.js';
@@ -78,17 +79,8 @@ export function registerAdmit(program: Command, env: CommandEnv): void {
       }
       const request = admitRequest(opts, cmd);
       const api = await connectHaloServers(opts, ctx);
-      if (!opts.dryRun) {
-        const plan = admitPlan(request);
-        if (!opts.json) env.io.stderr.write(formatPlan(plan));
-        if (!(await confirmApply(plan, opts, env.io))) {
-          env.io.stderr.write('nothing done\n');
-          return;
-        }
-      }
       const run = newRunId();
       const journal = opts.dryRun ? undefined : new Journal(opts.journal, run);
-      if (journal && !opts.json) env.io.stderr.write(`run ${run} (journal ${opts.journal})\n`);
       const progress = progressWriter(env, !!opts.json);
       const { result, signal } = await withStopSignals(env, (stop) =>
         admit(request, {
@@ -97,6 +89,17 @@ export function registerAdmit(program: Command, env: CommandEnv): void {
           run,
           ...(journal ? { journal } : {}),
           stop,
+          confirm: async (from, to) => {
+            if (opts.dryRun) return true;
+            const plan = admitPlan(request, from, to);
+            if (!opts.json) env.io.stderr.write(formatPlan(plan));
+            if (!(await confirmApply(plan, opts, env.io))) {
+              env.io.stderr.write('nothing done\n');
+              return false;
+            }
+            if (!opts.json) env.io.stderr.write(`run ${run} (journal ${opts.journal})\n`);
+            return true;
+          },
           events: { onProgress: progress.update },
           onBatch: (report, webhook) => {
             progress.clear();
@@ -105,6 +108,7 @@ export function registerAdmit(program: Command, env: CommandEnv): void {
         }),
       );
       progress.clear();
+      if (result === undefined) return;
       const { report, webhook } = result;
       if (request.watchIntervalMs !== undefined) {
         env.io.stdout.write(opts.json ? `${JSON.stringify({ kind: 'final', ...report })}\n` : watchSummary(report, signal));
@@ -156,18 +160,18 @@ function admitRequest(opts: AdmitOptions, cmd: Command): AdmitRequest {
 }
 
 /** What is about to happen, for confirmation: which servers move depends on their scans. */
-function admitPlan(r: AdmitRequest): Plan {
+function admitPlan(r: AdmitRequest, from: GroupSummary, to: GroupSummary): Plan {
   const c = r.criteria;
   const bar =
     c.maxCritical === undefined && c.maxNonCritical === undefined
       ? 'a clean SCA scan'
       : `an SCA scan with at most ${c.maxCritical ?? 0} critical and ${c.maxNonCritical ?? 0} non-critical findings`;
   return {
-    title: `admit: scan the active servers of ${r.from}${r.watchIntervalMs !== undefined ? ' as they arrive' : ''}; move those that pass to ${r.to}`,
-    changes: [{ kind: 'move', target: 'halo', object: `servers of ${r.from} with ${bar}`, where: `→ ${r.to}` }],
+    title: `admit: scan the active servers of ${from.path}${r.watchIntervalMs !== undefined ? ' as they arrive' : ''}; move those that pass to ${to.path}`,
+    changes: [{ kind: 'move', target: 'halo', object: `servers of ${from.path} with ${bar}`, where: `→ ${to.path}` }],
     notes: [
       ...c.requiredRules.map((rule) => `required check: ${rule}`),
-      ...(r.expectFirewallPolicy !== undefined ? [`only if ${r.to} has firewall policy ${r.expectFirewallPolicy}`] : []),
+      ...(r.expectFirewallPolicy !== undefined ? [`only if ${to.path} has firewall policy ${r.expectFirewallPolicy}`] : []),
     ],
     lossy: [],
   };

@@ -4,7 +4,7 @@
  */
 import { EXIT } from '../../model/index.js';
 import type { HaloGroup, HaloServer } from '../../platforms/halo/servers-client.js';
-import type { JudgeResult, Verdict } from './judge.js';
+import type { Verdict } from './judge.js';
 
 /** What was done with a server. */
 export type AdmitAction =
@@ -17,18 +17,11 @@ export type AdmitAction =
   /** Not admitted: left in the source group. */
   | 'kept';
 
-export interface ServerOutcome {
+/** A server's verdict (result, reason, scan id, counts, failing rules, scan launches) and what was done. */
+export interface ServerOutcome extends Omit<Verdict, 'admit'> {
   readonly id: string;
   readonly hostname: string;
   readonly ips: readonly string[];
-  readonly result: JudgeResult;
-  readonly reason: string;
-  readonly scanId?: string;
-  readonly critical?: number;
-  readonly nonCritical?: number;
-  readonly failingRules: readonly string[];
-  /** Scan launches (1 + re-launches). */
-  readonly attempts: number;
   readonly action: AdmitAction;
   /** Why a move failed. */
   readonly actionDetail?: string;
@@ -67,17 +60,12 @@ export function groupSummary(g: HaloGroup): GroupSummary {
 
 /** The outcome row of a judged server and what was done with it. */
 export function outcomeOf(server: HaloServer, verdict: Verdict, action: AdmitAction, actionDetail?: string): ServerOutcome {
+  const { admit: _admitted, ...judged } = verdict;
   return {
     id: server.id,
     hostname: server.hostname,
     ips: server.ips,
-    result: verdict.result,
-    reason: verdict.reason,
-    ...(verdict.scanId !== undefined ? { scanId: verdict.scanId } : {}),
-    ...(verdict.critical !== undefined ? { critical: verdict.critical } : {}),
-    ...(verdict.nonCritical !== undefined ? { nonCritical: verdict.nonCritical } : {}),
-    failingRules: verdict.failingRules,
-    attempts: verdict.attempts,
+    ...judged,
     action,
     ...(actionDetail !== undefined ? { actionDetail } : {}),
   };
@@ -111,18 +99,8 @@ export interface FailureSummary {
   readonly to: GroupSummary;
   readonly finishedAt: string;
   readonly totals: AdmitTotals;
-  readonly failures: ReadonlyArray<{
-    readonly id: string;
-    readonly hostname: string;
-    readonly ips: readonly string[];
-    readonly result: JudgeResult;
-    readonly reason: string;
-    readonly critical?: number;
-    readonly nonCritical?: number;
-    readonly failingRules: readonly string[];
-    readonly action: AdmitAction;
-    readonly actionDetail?: string;
-  }>;
+  /** The outcomes of the servers not admitted, less the scan bookkeeping (scan id, attempts). */
+  readonly failures: ReadonlyArray<Omit<ServerOutcome, 'scanId' | 'attempts'>>;
 }
 
 /** The failure summary, or undefined when every server was admitted (nothing to tell anyone). */
@@ -137,17 +115,6 @@ export function failureSummary(report: AdmitReport): FailureSummary | undefined 
     to: report.to,
     finishedAt: report.finishedAt,
     totals: report.totals,
-    failures: failed.map(({ id, hostname, ips, result, reason, critical, nonCritical, failingRules, action, actionDetail }) => ({
-      id,
-      hostname,
-      ips,
-      result,
-      reason,
-      ...(critical !== undefined ? { critical } : {}),
-      ...(nonCritical !== undefined ? { nonCritical } : {}),
-      failingRules,
-      action,
-      ...(actionDetail !== undefined ? { actionDetail } : {}),
-    })),
+    failures: failed.map(({ scanId: _scanId, attempts: _attempts, ...rest }) => rest),
   };
 }

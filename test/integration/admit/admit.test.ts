@@ -88,11 +88,18 @@ describe('ruleport admit', () => {
     }
   });
 
-  it('prints a table with the run id, and exits 0 when every server is admitted', async () => {
-    server(sim, src, `a-${n}`);
-    server(sim, src, `b-${n}`);
+  it('prints a table with the run id, reads every move back, and exits 0 when every server is admitted', async () => {
+    const ids = [server(sim, src, `a-${n}`), server(sim, src, `b-${n}`)];
+    sim.clearRequestLog();
     const r = await admitCli(sim, ws, ['--from', src, '--to', dst, ...FAST]);
     expect(r.code).toBe(0);
+    // Each server: exactly one PUT, followed by a successful GET of that server (the read-back).
+    const log = sim.requestLog;
+    for (const id of ids) {
+      const puts = log.flatMap((e, i) => (e.method === 'PUT' && e.path === `/v1/servers/${id}` ? [i] : []));
+      expect(puts).toHaveLength(1);
+      expect(log.slice(puts[0]! + 1).some((e) => e.method === 'GET' && e.path === `/v1/servers/${id}` && e.status === 200)).toBe(true);
+    }
     const run = journalLines(ws.journal)[0].run;
     expect(r.stdout).toMatch(/^hostname\s+ips\s+result\s+crit\/non\s+failing rules\s+action\s+reason$/m);
     expect(r.stdout).toMatch(new RegExp(`^a-${n}\\s+10\\.\\S+\\s+pass\\s+0/0\\s+moved\\s+clean$`, 'm'));
@@ -102,9 +109,13 @@ describe('ruleport admit', () => {
 
   it('applies thresholds and required checks', async () => {
     server(sim, src, `two-minor-${n}`, [{ kind: 'findings', critical: 0, nonCritical: 2 }]);
-    server(sim, src, `three-minor-${n}`, [{ kind: 'findings', critical: 0, nonCritical: 3 }]);
-    server(sim, src, `one-critical-${n}`, [{ kind: 'findings', critical: 1, nonCritical: 0 }]);
-    server(sim, src, `ntp-${n}`, [{ kind: 'findings', critical: 0, nonCritical: 1, failingRules: ['Ensure NTP is configured'] }]);
+    // Each server's script has an outcome for each of the two runs below (an unscripted scan is clean).
+    const threeMinor = { kind: 'findings', critical: 0, nonCritical: 3 } as const;
+    const oneCritical = { kind: 'findings', critical: 1, nonCritical: 0 } as const;
+    const ntp = { kind: 'findings', critical: 0, nonCritical: 1, failingRules: ['Ensure NTP is configured'] } as const;
+    server(sim, src, `three-minor-${n}`, [threeMinor, threeMinor]);
+    server(sim, src, `one-critical-${n}`, [oneCritical, oneCritical]);
+    server(sim, src, `ntp-${n}`, [ntp, ntp]);
     const r = await admitCli(sim, ws, ['--from', src, '--to', dst, '--max-noncritical', '2', '--require-rule', 'Ensure NTP is configured', ...FAST, '--json']);
     expect(r.code).toBe(3);
     const where = placement(sim);
@@ -117,6 +128,18 @@ describe('ruleport admit', () => {
     expect(s[`three-minor-${n}`].reason).toBe('3 non-critical > 2');
     expect(s[`one-critical-${n}`].reason).toBe('1 critical > 0');
     expect(s[`ntp-${n}`].reason).toBe('required check "Ensure NTP is configured" is bad');
+
+    // A critical allowance alone: one-critical (1 critical, 0 non-critical) now passes; the others have
+    // non-critical findings, and an unset --max-noncritical counts as 0.
+    const again = await admitCli(sim, ws, ['--from', src, '--to', dst, '--max-critical', '1', ...FAST, '--json']);
+    expect(again.code).toBe(3);
+    expect(placement(sim)[`one-critical-${n}`]).toBe(dst);
+    expect(placement(sim)[`three-minor-${n}`]).toBe(src);
+    const t = byHost(JSON.parse(again.stdout));
+    expect(t[`one-critical-${n}`]).toMatchObject({ result: 'pass', action: 'moved', reason: 'within thresholds (1 critical, 0 non-critical)' });
+    expect(t[`three-minor-${n}`].reason).toBe('3 non-critical > 0');
+    expect(t[`ntp-${n}`].reason).toBe('1 non-critical > 0');
+    expect(placement(sim)[`ntp-${n}`]).toBe(src);
   });
 
   it('--dry-run scans and judges but moves nothing and journals nothing', async () => {
@@ -143,6 +166,15 @@ describe('ruleport admit', () => {
     expect(first.code).toBe(3);
     const run = JSON.parse(first.stdout).run;
     expect(placement(sim)[`u1-${n}`]).toBe(dst);
+
+    // A dry-run undo says what it would do and moves nothing.
+    const dry = await admitCli(sim, ws, ['--undo', run, '--dry-run', '--json']);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout).servers.map((s: any) => [s.hostname, s.action]).sort()).toEqual([
+      [`u1-${n}`, 'would-move-back'],
+      [`u2-${n}`, 'would-move-back'],
+    ]);
+    expect([placement(sim)[`u1-${n}`], placement(sim)[`u2-${n}`]]).toEqual([dst, dst]);
 
     const undo = await admitCli(sim, ws, ['--undo', run, '--json']);
     expect(undo.code).toBe(0);
@@ -202,7 +234,7 @@ describe('ruleport admit', () => {
     expect(peak).toBeGreaterThanOrEqual(2);
   });
 
-  it('refuses a read-only key up front, before any scan', async () => {
+  it('refuses a read-only key up front, before any scan and before asking for confirmation', async () => {
     server(sim, src, `ro-${n}`);
     const ro = workspace(sim.keys.readOnly);
     sim.clearRequestLog();
@@ -211,6 +243,17 @@ describe('ruleport admit', () => {
     expect(r.stderr).toMatch(/read-only.*full-access \(read\+write\) key/);
     expect(r.stderr).not.toContain(sim.keys.readOnly.secret);
     expect(sim.requestLog.filter((e) => e.method !== 'GET' && e.path !== '/oauth/access_token')).toEqual([]);
+
+    // Without --yes and no terminal: the key is the problem reported, not the missing confirmation.
+    let stderr = '';
+    const code = await run(['--halo-url', sim.url, '--auth', ro.auth, 'admit', '--from', src, '--to', dst, '--journal', ro.journal], {
+      stdout: { write: () => true },
+      stderr: { write: (t: string) => (stderr += t) },
+    });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/read-only/);
+    expect(stderr).not.toContain('--yes');
+    expect(placement(sim)[`ro-${n}`]).toBe(src);
   });
 
   it('checks the destination firewall policy when asked', async () => {
@@ -229,7 +272,14 @@ describe('ruleport admit', () => {
     server(sim, 'WebDirty', `path-${n}`);
     const r = await admitCli(sim, ws, ['--from', 'staging/webdirty', '--to', 'Production/WebClean', ...FAST]);
     expect(r.code).toBe(0);
+    // The plan confirmed names the groups as resolved, by their paths.
+    expect(r.stderr).toContain('admit: scan the active servers of Staging/WebDirty; move those that pass to Production/WebClean');
     expect(placement(sim)[`path-${n}`]).toBe('WebClean');
+    // Ids work as well, in both directions.
+    server(sim, 'WebDirty', `by-id-${n}`);
+    const byId = await admitCli(sim, ws, ['--from', groupId(sim, 'WebDirty'), '--to', groupId(sim, 'WebClean'), ...FAST]);
+    expect(byId.code).toBe(0);
+    expect(placement(sim)[`by-id-${n}`]).toBe('WebClean');
     const same = await admitCli(sim, ws, ['--from', src, '--to', groupId(sim, src)]);
     expect(same.code).toBe(2);
     expect(same.stderr).toContain('source and destination are the same group');
@@ -258,6 +308,15 @@ describe('ruleport admit on a terminal and without --yes', () => {
     expect(code).toBe(0);
     expect(stderr).toContain('\r\x1b[2Kadmit: 1/1 done, 0 scanning, 1 admitted');
     expect(stdout).not.toContain('\x1b');
+
+    // --json stays quiet on a terminal too: stdout is the report alone, stderr has no progress line.
+    server(sim, src, `tty-json-${n}`);
+    stdout = '';
+    stderr = '';
+    const json = await run(['--halo-url', sim.url, '--auth', ws.auth, 'admit', '--from', src, '--to', dst, '--journal', ws.journal, '--yes', '--json', ...FAST], io);
+    expect(json).toBe(0);
+    expect(stderr).toBe('');
+    expect(JSON.parse(stdout).servers.map((s: any) => s.hostname)).toEqual([`tty-json-${n}`]);
 
     server(sim, src, `noyes-${n}`);
     const noYes = await run(['--halo-url', sim.url, '--auth', ws.auth, 'admit', '--from', src, '--to', dst, '--journal', ws.journal], {

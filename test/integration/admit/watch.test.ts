@@ -1,6 +1,6 @@
 /**
- * `--watch` as a real process: it admits a server added after it started, and on SIGTERM finishes the server
- * in flight, then exits 0 with the session's report.
+ * `--watch` as a real process: it admits a server added after it started; on SIGTERM or SIGINT it finishes the
+ * servers in flight, starts no others, and exits with the session's report (0 all admitted, 3 otherwise).
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -41,30 +41,53 @@ function nextLine(child: ChildProcessWithoutNullStreams, lines: any[], pick: (li
   });
 }
 
+interface Watcher {
+  readonly child: ChildProcessWithoutNullStreams;
+  /** Parsed stdout JSON lines so far. */
+  readonly lines: any[];
+  readonly stderr: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+/** Starts `ruleport admit --watch --json` from `from` to `to` as a real process. */
+function startWatch(from: string, to: string, extra: readonly string[] = []): Watcher {
+  const ws = workspace(sim.keys.full);
+  const child = spawn(
+    process.execPath,
+    [main, '--halo-url', sim.url, '--auth', ws.auth, 'admit', '--from', from, '--to', to, '--watch', '--interval', '150ms',
+      '--poll-interval', '20ms', '--timeout', '10s', '--journal', ws.journal, '--yes', '--json', ...extra],
+    { cwd: ws.dir, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  const lines: any[] = [];
+  let buffer = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    buffer += chunk;
+    const parts = buffer.split('\n');
+    buffer = parts.pop()!;
+    for (const p of parts) if (p.trim()) lines.push(JSON.parse(p));
+  });
+  child.stderr.on('data', (c) => (stderr += String(c)));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, lines, stderr: () => stderr, exited };
+}
+
+/** Waits until the simulator has a scan of `serverId`. */
+async function scanStarted(serverId: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!sim.state.scans.some((s) => s.server_id === serverId)) {
+    if (Date.now() > deadline) throw new Error(`no scan of ${serverId} within 10 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('ruleport admit --watch', () => {
   it('admits a server added later and exits cleanly on SIGTERM after the server in flight', async () => {
     sim.load({ groups: [{ name: 'WatchDirty' }, { name: 'WatchClean' }] });
     sim.setScanDuration(20, 40);
     server(sim, 'WatchDirty', 'early-1');
-    const ws = workspace(sim.keys.full);
-    const child = spawn(
-      process.execPath,
-      [main, '--halo-url', sim.url, '--auth', ws.auth, 'admit', '--from', 'WatchDirty', '--to', 'WatchClean', '--watch', '--interval', '150ms',
-        '--poll-interval', '20ms', '--timeout', '10s', '--journal', ws.journal, '--yes', '--json'],
-      { cwd: ws.dir, stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    const lines: any[] = [];
-    let buffer = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      buffer += chunk;
-      const parts = buffer.split('\n');
-      buffer = parts.pop()!;
-      for (const p of parts) if (p.trim()) lines.push(JSON.parse(p));
-    });
-    child.stderr.on('data', (c) => (stderr += String(c)));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, lines, stderr, exited } = startWatch('WatchDirty', 'WatchClean');
 
     try {
       const first = await nextLine(child, lines, (l) => l.kind === 'batch' && l.servers.some((s: any) => s.hostname === 'early-1'));
@@ -77,18 +100,46 @@ describe('ruleport admit --watch', () => {
 
       // A slow scan is in flight when the signal arrives: it must finish and be admitted before the exit.
       const slow = server(sim, 'WatchDirty', 'slow-1', [{ kind: 'slow', ms: 800 }]);
-      const deadline = Date.now() + 10_000;
-      while (!sim.state.scans.some((s) => s.server_id === slow) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await scanStarted(slow);
       child.kill('SIGTERM');
       const code = await exited;
 
-      expect(stderr).toContain('SIGTERM: finishing the servers in flight');
+      expect(stderr()).toContain('SIGTERM: finishing the servers in flight');
       expect(code).toBe(0);
       expect(placement(sim)['slow-1']).toBe('WatchClean');
       const final = lines.at(-1);
       expect(final.kind).toBe('final');
       expect(final.servers.map((s: any) => s.hostname).sort()).toEqual(['early-1', 'late-1', 'slow-1']);
       expect(final.totals).toEqual({ servers: 3, admitted: 3, notAdmitted: 0, moveFailed: 0 });
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('on SIGINT finishes the server in flight, leaves the queued one unscanned, and exits 3', async () => {
+    sim.load({ groups: [{ name: 'IntDirty' }, { name: 'IntClean' }] });
+    // One at a time: whichever is scanned first is in flight at the signal, the other still queued.
+    const ids = [server(sim, 'IntDirty', 'int-a', [{ kind: 'slow', ms: 800 }]), server(sim, 'IntDirty', 'int-b', [{ kind: 'slow', ms: 800 }])];
+    const { child, lines, stderr, exited } = startWatch('IntDirty', 'IntClean', ['--concurrency', '1']);
+    try {
+      await Promise.race(ids.map(scanStarted));
+      child.kill('SIGINT');
+      const code = await exited;
+
+      expect(stderr()).toContain('SIGINT: finishing the servers in flight');
+      expect(code).toBe(3);
+      const scanned = sim.state.scans.filter((s) => ids.includes(s.server_id)).map((s) => s.server_hostname);
+      expect(scanned).toHaveLength(1);
+      const [first] = scanned;
+      const other = first === 'int-a' ? 'int-b' : 'int-a';
+      expect(placement(sim)[first!]).toBe('IntClean');
+      expect(placement(sim)[other]).toBe('IntDirty');
+      const final = lines.at(-1);
+      expect(final.kind).toBe('final');
+      const byHost = Object.fromEntries(final.servers.map((s: any) => [s.hostname, s]));
+      expect(byHost[first!]).toMatchObject({ result: 'pass', action: 'moved' });
+      expect(byHost[other]).toMatchObject({ result: 'not-scanned', action: 'kept', reason: 'stopped before this server was scanned' });
+      expect(final.totals).toEqual({ servers: 2, admitted: 1, notAdmitted: 1, moveFailed: 0 });
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }

@@ -3,6 +3,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHaloSim, type HaloSim } from '../../../sim/halo/index.js';
+import type { FailureSummary } from '../../../src/workflows/admit/report.js';
+import type { Clock } from '../../../src/workflows/admit/scan-server.js';
+import { postFailureSummary } from '../../../src/workflows/admit/webhook.js';
 import { admitCli, FAST, placement, server, workspace } from './harness.js';
 
 let sim: HaloSim;
@@ -10,6 +13,8 @@ let receiver: Server;
 let base: string;
 const received: { path: string; type: string | undefined; body: any }[] = [];
 let answer = 200;
+/** Statuses for the next requests, before `answer` applies again. */
+const queued: number[] = [];
 
 async function readBody(req: IncomingMessage): Promise<string> {
   let text = '';
@@ -22,7 +27,7 @@ beforeAll(async () => {
   receiver = createServer((req, res) => {
     void readBody(req).then((text) => {
       received.push({ path: req.url ?? '', type: req.headers['content-type'], body: JSON.parse(text) });
-      res.writeHead(answer).end();
+      res.writeHead(queued.shift() ?? answer).end();
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
@@ -97,5 +102,38 @@ describe('ruleport admit --report-webhook', () => {
     const bad = await admitCli(sim, ws, ['--from', 'Hook2Dirty', '--to', 'Hook2Clean', '--report-webhook', 'ftp://example.invalid/x']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--report-webhook: expected an http(s) URL');
+  });
+
+  it('retries a receiver that answers 5xx, and gives up on one that cannot be reached, saying so', async () => {
+    const slept: number[] = [];
+    const clock: Clock = { now: () => 0, sleep: async (ms) => void slept.push(ms) };
+    const summary: FailureSummary = {
+      event: 'ruleport.admit.failures',
+      run: 'run-1',
+      dryRun: false,
+      from: { id: 'g1', name: 'Dirty', path: 'Dirty' },
+      to: { id: 'g2', name: 'Clean', path: 'Clean' },
+      finishedAt: '2026-01-10T10:00:00.000Z',
+      totals: { servers: 1, admitted: 0, notAdmitted: 1, moveFailed: 0 },
+      failures: [{ id: 's1', hostname: 'web-1', ips: ['10.0.0.1'], result: 'fail', reason: '1 critical > 0', critical: 1, nonCritical: 0, failingRules: ['r'], action: 'kept' }],
+    };
+    received.length = 0;
+    queued.push(503, 502);
+    expect(await postFailureSummary(`${base}/retry`, summary, clock)).toEqual({ delivered: true, status: 200 });
+    expect(received.map((r) => r.path)).toEqual(['/retry', '/retry', '/retry']);
+    expect(received[2]!.body).toEqual(summary);
+    expect(slept).toEqual([1000, 2000]);
+
+    // A port nothing listens on: three attempts, then a one-line error naming the origin only.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    slept.length = 0;
+    expect(await postFailureSummary(`http://127.0.0.1:${port}/hooks/secret-part`, summary, clock)).toEqual({
+      delivered: false,
+      error: `http://127.0.0.1:${port} unreachable (ECONNREFUSED)`,
+    });
+    expect(slept).toEqual([1000, 2000]);
   });
 });
