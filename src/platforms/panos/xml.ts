@@ -128,3 +128,20 @@ export function textElement(tag: string, text: string): string {
 export function memberList(tag: string, values: readonly string[]): string {
   return `<${tag}>${values.map((v) => textElement('member', v)).join('')}</${tag}>`;
 }
+
+/** Attributes a device adds to entries with uncommitted edits; never written back. */
+const BOOKKEEPING_ATTRS = new Set(['admin', 'dirtyId', 'time']);
+
+/**
+ * An element as XML text again (children grouped by tag, which PAN-OS's schema-ordered configuration permits),
+ * without the device's bookkeeping attributes. Used to restore an entry exactly as it was read.
+ */
+export function toXml(tag: string, node: XNode): string {
+  const attrs = Object.entries(node.attrs)
+    .filter(([k]) => !BOOKKEEPING_ATTRS.has(k))
+    .map(([k, v]) => ` ${k}="${escapeXml(v)}"`)
+    .join('');
+  let inner = escapeXml(node.text);
+  for (const [childTag, list] of node.children) for (const c of list) inner += toXml(childTag, c);
+  return `<${tag}${attrs}>${inner}</${tag}>`;
+}

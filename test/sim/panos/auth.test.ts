@@ -1,7 +1,8 @@
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPanosSim, type PanosSim } from '../../../sim/panos/index.js';
-import { call, expectXml, fixture, keygen, parseXml, child } from './helpers.js';
+import { makeTestCert } from '../../helpers/tls-cert.js';
+import { call, expectXml, keygen, parseXml, child } from './helpers.js';
 
 // Reference payloads (panos-xml-api.md, "Transport and keys").
 const KEYGEN_OK = "<response status='success'><result><key>{{*}}</key></result></response>";
@@ -113,8 +114,8 @@ describe('PAN-OS sim: keys and transports', () => {
 
 describe('PAN-OS sim: HTTPS', () => {
   it('serves the same API over TLS with the given certificate', async () => {
-    const cert = fixture('test-only-tls-cert.pem');
-    const sim = await startPanosSim({ tls: { key: fixture('test-only-tls-key.pem'), cert } });
+    const { key: tlsKey, cert } = makeTestCert();
+    const sim = await startPanosSim({ tls: { key: tlsKey, cert } });
     try {
       expect(sim.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       const body = await new Promise<string>((resolve, reject) => {
