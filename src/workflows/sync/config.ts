@@ -25,8 +25,6 @@ const firewallSchema = z.strictObject({
   'log-setting': nonEmpty.optional(),
   tag: nonEmpty.default('ruleport'),
   'address-mode': z.enum(['dynamic', 'static']).default('dynamic'),
-  /** The firewall administrator ruleport's key belongs to: its changes are the ones committed (partial commit). */
-  admin: nonEmpty.optional(),
 });
 
 const accountSchema = z.strictObject({
@@ -58,7 +56,6 @@ export interface SyncConfig {
     readonly logSetting?: string;
     readonly tag: string;
     readonly addressMode: AddressMode;
-    readonly admin?: string;
   };
   readonly aws: {
     readonly regions: readonly string[];
@@ -109,7 +106,6 @@ export function parseSyncConfig(text: string, file: string): SyncConfig {
       ...(fw['log-setting'] ? { logSetting: fw['log-setting'] } : {}),
       tag: fw.tag,
       addressMode: fw['address-mode'],
-      ...(fw.admin ? { admin: fw.admin } : {}),
     },
     aws: {
       regions: c.aws.regions,

@@ -91,7 +91,8 @@ export function desiredRulebase(rules: readonly SyncRule[], groups: readonly Sco
       stateful: true,
       defaults: { ingress: 'deny', egress: 'deny' },
       directions: [r.rule.direction],
-      rules: [{ ...r.rule, description: r.rule.description ? `${r.groupId}: ${r.rule.description}` : `${r.groupId} ${r.label}` }],
+      // The description (part of the name's hash) holds nothing positional: adding a rule never renames another.
+      rules: [{ ...r.rule, description: `ruleport sync ${r.groupId}${r.rule.description ? `: ${r.rule.description}` : ''}` }],
     };
     const rendered = renderRulebase(policy, {
       zones: { from: options.zones.untrust, to: options.zones.trust },
