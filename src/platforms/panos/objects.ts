@@ -25,6 +25,8 @@ export interface PanosRuleObject {
   readonly tag: readonly string[];
   /** Security-profile group set on the rule (the seed's `pa_sgp`). */
   readonly profileGroup?: string;
+  /** Log forwarding profile (`log-setting`) set on the rule. */
+  readonly logSetting?: string;
 }
 
 export type IcmpIdent = { readonly kind: 'icmp' | 'icmp6'; readonly type: number; readonly code?: number };
@@ -75,6 +77,7 @@ export function ruleXml(r: PanosRuleObject): string {
     r.negateSource ? textElement('negate-source', 'yes') : '',
     r.negateDestination ? textElement('negate-destination', 'yes') : '',
     r.profileGroup ? `<profile-setting>${memberList('group', [r.profileGroup])}</profile-setting>` : '',
+    r.logSetting ? textElement('log-setting', r.logSetting) : '',
     tagList(r.tag),
     r.description ? textElement('description', r.description) : '',
     '</entry>',
@@ -123,6 +126,7 @@ export function ruleFromXml(entry: XNode): PanosRuleObject {
     return m.length === 0 ? [fallback] : m;
   };
   const group = members(path(entry, 'profile-setting', 'group'))[0];
+  const logSetting = childText(entry, 'log-setting');
   const action = childText(entry, 'action');
   return {
     name: entry.attrs.name ?? '',
@@ -139,6 +143,7 @@ export function ruleFromXml(entry: XNode): PanosRuleObject {
     description: childText(entry, 'description') ?? '',
     tag: members(child(entry, 'tag')),
     ...(group ? { profileGroup: group } : {}),
+    ...(logSetting ? { logSetting } : {}),
   };
 }
 

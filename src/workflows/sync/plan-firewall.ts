@@ -1,0 +1,160 @@
+/**
+ * plan = diff(desired, actual) over what sync owns on the firewall. Pure.
+ *
+ * Owned: security rules carrying the sync tag whose names start `rp-sg-` (names sync gives), objects of the kinds
+ * it writes carrying the tag, and User-ID registrations of group tags (`sg-…`). Everything else is read only: an
+ * administrator's rule or object is never modified, moved or deleted, and a name clash with one is an error.
+ *
+ * Changes come in the order they can be applied: objects, rules, moves, then deletions of rules and of the objects
+ * no remaining rule refers to.
+ */
+import { InputError } from '../../model/index.js';
+import {
+  OBJECT_CONTAINER,
+  objectFromXml,
+  ruleFromXml,
+  sameObject,
+  sameRule,
+  type PanosObject,
+  type PanosRuleObject,
+} from '../../platforms/panos/objects.js';
+import type { VsysConfig } from '../../platforms/panos/parse.js';
+import { child, entries, members, path, type XNode } from '../../platforms/panos/xml.js';
+import type { Change, Plan } from '../../plan/index.js';
+import type { DesiredRulebase } from './desired.js';
+
+/** Names sync gives its rules; with the tag, what it owns. */
+export const SYNC_RULE_PREFIX = 'rp-sg-';
+/** User-ID tags sync registers: security group ids. */
+const GROUP_TAG = /^sg-[0-9a-f]{8,17}$/;
+
+/** What a change carries: a rule, an object, or one registration. */
+export type SyncPayload =
+  | { readonly kind: 'rule'; readonly rule: PanosRuleObject }
+  | { readonly kind: 'object'; readonly object: PanosObject }
+  | { readonly kind: 'registration'; readonly ip: string; readonly tag: string };
+
+export type SyncChange = Change<SyncPayload>;
+
+export interface FirewallPlan extends Plan<SyncPayload> {
+  /** Rules in rulebase order as they will be after the plan (for moves). */
+  readonly bottomRule: string;
+}
+
+const WRITTEN_KINDS: readonly PanosObject['kind'][] = ['address', 'address-group', 'service', 'application', 'tag'];
+
+/**
+ * Plans the firewall changes that make `actual` hold `desired`.
+ * @param registered every User-ID registration on the device (IP → tags)
+ * @throws InputError when the bottom rule is missing or a name sync needs is an administrator's.
+ */
+export function planFirewall(
+  desired: DesiredRulebase,
+  actual: VsysConfig,
+  registered: ReadonlyMap<string, readonly string[]>,
+  options: { readonly target: string; readonly tag: string; readonly bottomRule: string },
+): FirewallPlan {
+  const { target, tag, bottomRule } = options;
+  const changes: SyncChange[] = [];
+  const ruleEntries = entries(path(actual.vsys, 'rulebase', 'security', 'rules'));
+  const order = ruleEntries.map((e) => e.attrs.name ?? '');
+  if (!order.includes(bottomRule)) {
+    throw new InputError({ object: `${target} rulebase`, field: 'firewall.bottom-rule' }, `no rule named ${JSON.stringify(bottomRule)}`);
+  }
+  const owns = (e: XNode): boolean => members(child(e, 'tag')).includes(tag);
+  const actualRules = new Map(ruleEntries.map((e) => [e.attrs.name ?? '', e]));
+
+  // Objects.
+  const desiredObjects = new Map(desired.objects.map((o) => [`${o.kind}:${o.name}`, o]));
+  const actualObjects = new Map<string, XNode>();
+  for (const kind of WRITTEN_KINDS) {
+    for (const e of entries(child(actual.vsys, OBJECT_CONTAINER[kind]))) actualObjects.set(`${kind}:${e.attrs.name ?? ''}`, e);
+  }
+  for (const [key, o] of desiredObjects) {
+    const entry = actualObjects.get(key);
+    const current = entry ? objectFromXml(o.kind, entry) : undefined;
+    if (!entry) changes.push({ kind: 'create', target, object: `${o.kind} ${o.name}`, after: { kind: 'object', object: o } });
+    else if (sameObject(o, current)) changes.push({ kind: 'keep', target, object: `${o.kind} ${o.name}` });
+    else if (o.kind !== 'tag' && !owns(entry)) throw clash(target, `${o.kind} ${o.name}`, tag);
+    else changes.push({ kind: 'update', target, object: `${o.kind} ${o.name}`, before: { kind: 'object', object: current ?? o }, after: { kind: 'object', object: o } });
+  }
+
+  // Rules: create, restore, delete.
+  const desiredNames = new Set(desired.rules.map((r) => r.name));
+  const ownedRule = (e: XNode): boolean => owns(e) && (e.attrs.name ?? '').startsWith(SYNC_RULE_PREFIX);
+  for (const r of desired.rules) {
+    const entry = actualRules.get(r.name);
+    if (!entry) {
+      changes.push({ kind: 'create', target, object: `rule ${r.name}`, after: { kind: 'rule', rule: r } });
+      continue;
+    }
+    if (!ownedRule(entry)) throw clash(target, `rule ${r.name}`, tag);
+    const current = ruleFromXml(entry);
+    if (sameRule(r, current)) changes.push({ kind: 'keep', target, object: `rule ${r.name}` });
+    else changes.push({ kind: 'update', target, object: `rule ${r.name}`, before: { kind: 'rule', rule: current }, after: { kind: 'rule', rule: r } });
+  }
+  const deletions: SyncChange[] = [];
+  for (const e of ruleEntries) {
+    const name = e.attrs.name ?? '';
+    if (ownedRule(e) && !desiredNames.has(name)) deletions.push({ kind: 'delete', target, object: `rule ${name}`, before: { kind: 'rule', rule: ruleFromXml(e) } });
+  }
+
+  // Order: every desired rule above the bottom rule, in desired order; moved only when that is not so already.
+  const after = order.filter((n) => !deletions.some((d) => d.object === `rule ${n}`));
+  for (const r of desired.rules) if (!after.includes(r.name)) after.push(r.name);
+  const positions = desired.rules.map((r) => after.indexOf(r.name));
+  const bottomAt = after.indexOf(bottomRule);
+  const inOrder = positions.every((p, i) => p < bottomAt && (i === 0 || p > positions[i - 1]!));
+  if (!inOrder) {
+    for (const r of desired.rules) changes.push({ kind: 'move', target, object: `rule ${r.name}`, where: `before ${bottomRule}` });
+  }
+  changes.push(...deletions);
+
+  // Objects nobody refers to any more (rules that stay, desired or not, keep theirs).
+  const referenced = new Set<string>();
+  for (const e of ruleEntries) {
+    if (deletions.some((d) => d.object === `rule ${e.attrs.name ?? ''}`)) continue;
+    for (const field of ['source', 'destination', 'service', 'application']) for (const m of members(child(e, field))) referenced.add(m);
+  }
+  for (const r of desired.rules) for (const m of [...r.source, ...r.destination, ...r.service, ...r.application]) referenced.add(m);
+  for (const [key, e] of actualObjects) {
+    const [kind, ...rest] = key.split(':');
+    const name = rest.join(':');
+    if (kind === 'tag' || desiredObjects.has(key) || !owns(e) || referenced.has(name)) continue;
+    const current = objectFromXml(kind as PanosObject['kind'], e);
+    if (current) changes.push({ kind: 'delete', target, object: `${kind} ${name}`, before: { kind: 'object', object: current } });
+  }
+
+  // User-ID registrations of group tags.
+  const want = new Set<string>();
+  for (const [ip, tags] of desired.registrations) for (const t of tags) want.add(`${ip} ${t}`);
+  const have = new Set<string>();
+  for (const [ip, tags] of registered) for (const t of tags) if (GROUP_TAG.test(t)) have.add(`${ip} ${t}`);
+  for (const pair of [...want].sort()) {
+    if (have.has(pair)) continue;
+    const [ip, t] = pair.split(' ') as [string, string];
+    changes.push({ kind: 'create', target, object: `registration ${pair}`, after: { kind: 'registration', ip, tag: t } });
+  }
+  for (const pair of [...have].sort()) {
+    if (want.has(pair)) continue;
+    const [ip, t] = pair.split(' ') as [string, string];
+    changes.push({ kind: 'delete', target, object: `registration ${pair}`, before: { kind: 'registration', ip, tag: t } });
+  }
+
+  return { title: `sync ${target}`, changes, notes: [...desired.notes], lossy: [], bottomRule };
+}
+
+function clash(target: string, object: string, tag: string): InputError {
+  return new InputError(
+    { object: `${target} ${object}` },
+    `exists on the firewall without the ${JSON.stringify(tag)} tag: it is an administrator's, and sync never changes it; rename or remove it`,
+  );
+}
+
+/** True for changes that edit the candidate configuration (and so need a commit). */
+export function needsCommit(c: SyncChange): boolean {
+  if (c.kind === 'keep') return false;
+  if (c.kind === 'move') return true;
+  const payload = c.kind === 'delete' ? c.before : c.after;
+  return payload.kind !== 'registration';
+}

@@ -1,0 +1,161 @@
+/**
+ * `sync panos` reconcile runs against moto (AWS) and sim/panos (the firewall). Expectations are hand-written
+ * facts about the world and the simulator's own state and evaluation (its running XML, registrations, commit
+ * log and `test security-policy-match`), never ruleport's plan fed back to itself.
+ */
+import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PanosClient, PanosCommitError } from '../../../src/platforms/panos/client.js';
+import { syncOnce } from '../../../src/workflows/sync/run.js';
+import type { WorkflowContext } from '../../../src/workflows/context.js';
+import { motoUrlForWorker } from '../../harness/moto.js';
+import { RULES, USERS, authorize, buildWorld, createGroup, commits, runInstance, runningRuleNames, start, stop, tcpFrom, terminate, type World } from './world.js';
+
+const motoUrl = motoUrlForWorker();
+const ctx: WorkflowContext = { connection: {}, warn: () => {}, debug: () => {} };
+const run = (w: World, opts = {}) => syncOnce(w.env, { pollMs: 5, ...opts }, ctx);
+
+/** What the simulator decides for one flow on its running configuration. */
+async function decide(w: World, q: { from: string; to: string; source: string; destination: string; port: number }) {
+  const m = await w.client.testSecurityPolicyMatch({ ...q, protocol: 6, destinationPort: q.port });
+  return m ? `${m.rule} ${m.action}` : 'none';
+}
+const ruleportRules = (w: World) => runningRuleNames(w.sim).filter((n) => n.startsWith('rp-sg-'));
+const registrations = (w: World) => w.sim.registeredIps().map((r) => `${r.ip} ${[...r.tags].sort().join(',')}`).sort();
+
+describe.skipIf(!motoUrl)('sync panos: reconcile against moto and sim/panos', () => {
+  let w: World;
+  beforeEach(async () => {
+    w = await buildWorld(motoUrl);
+  });
+  afterEach(async () => {
+    await w?.sim.close();
+    w?.session.destroy();
+  });
+
+  it('adds rules above the bottom rule in one commit, registers members, and a second run changes nothing', async () => {
+    await authorize(w.ec2, w.webGroup, tcpFrom(443, '0.0.0.0/0'));
+    await runInstance(w.ec2, w.subnets.explicit, [w.webGroup]);
+    await runInstance(w.ec2, w.subnets.main, [w.webGroup]);
+    await runInstance(w.ec2, w.subnets.outside, [await createGroup(w.ec2, w.vpcId, 'elsewhere')]);
+
+    const report = await run(w);
+    expect(commits(w.sim)).toBe(1);
+    expect(report.groups).toBe(1);
+    const names = runningRuleNames(w.sim);
+    // Admin rules untouched and first, then sync's rules (ingress 443 + the default egress rule), then the bottom rule.
+    expect(names.slice(0, 2)).toEqual(['allow-web', 'deny-telnet']);
+    expect(names.at(-1)).toBe('Clean up');
+    expect(names.filter((n) => n.startsWith('rp-sg-'))).toHaveLength(2);
+    for (const n of names.slice(2, -1)) expect(n.startsWith(`rp-${w.webGroup}-`)).toBe(true);
+    // Both instances behind the firewall (explicit and main-table subnets) are registered; the outside one is not.
+    const regs = registrations(w);
+    expect(regs).toHaveLength(2);
+    for (const r of regs) expect(r).toMatch(new RegExp(`^10\\.0\\.[12]\\.\\d+ ${w.webGroup}$`));
+    // The simulator now allows https from the internet to a member, by a sync rule; ssh stays denied.
+    const member = regs[0]!.split(' ')[0]!;
+    expect(await decide(w, { from: 'untrust', to: 'trust', source: '203.0.113.9', destination: member, port: 443 })).toMatch(/^rp-sg-.* allow$/);
+    expect(await decide(w, { from: 'untrust', to: 'trust', source: '203.0.113.9', destination: member, port: 22 })).toBe('Clean up deny');
+    // Egress (the group's default allow-all egress rule) trust→untrust.
+    expect(await decide(w, { from: 'trust', to: 'untrust', source: member, destination: '198.51.100.7', port: 25 })).toMatch(/^rp-sg-.* allow$/);
+
+    const again = await run(w);
+    expect(again.plan.changes.every((c) => c.kind === 'keep')).toBe(true);
+    expect(commits(w.sim)).toBe(1);
+  });
+
+  it('authorize adds a rule (one commit), revoke removes it; a rule an admin rule allows is not added', async () => {
+    await runInstance(w.ec2, w.subnets.explicit, [w.webGroup]);
+    await run(w);
+    const before = ruleportRules(w);
+    const c0 = commits(w.sim);
+
+    await authorize(w.ec2, w.webGroup, tcpFrom(22, '198.51.100.0/24'));
+    await authorize(w.ec2, w.webGroup, tcpFrom(80, '0.0.0.0/0')); // web-browsing: allow-web covers it
+    const added = await run(w);
+    expect(commits(w.sim)).toBe(c0 + 1);
+    const after = ruleportRules(w);
+    expect(after.filter((n) => !before.includes(n))).toHaveLength(1);
+    expect(added.alreadyAllowed).toEqual([{ groupId: w.webGroup, rule: expect.stringMatching(/^ingress rule #\d$/) }]);
+    const ip = registrations(w)[0]!.split(' ')[0]!;
+    expect(await decide(w, { from: 'untrust', to: 'trust', source: '198.51.100.20', destination: ip, port: 22 })).toMatch(/^rp-sg-.* allow$/);
+
+    await w.ec2.client.send(new RevokeSecurityGroupIngressCommand({ GroupId: w.webGroup, IpPermissions: [tcpFrom(22, '198.51.100.0/24')] }));
+    await run(w);
+    expect(commits(w.sim)).toBe(c0 + 2);
+    expect(ruleportRules(w).sort()).toEqual([...before].sort());
+    expect(await decide(w, { from: 'untrust', to: 'trust', source: '198.51.100.20', destination: ip, port: 22 })).toBe('Clean up deny');
+  });
+
+  it('stop and start change registrations only, with no commit; terminate removes them', async () => {
+    const id = await runInstance(w.ec2, w.subnets.explicit, [w.webGroup]);
+    await stop(w.ec2, id);
+    await run(w);
+    const c0 = commits(w.sim);
+    expect(registrations(w)).toEqual([]);
+    expect(ruleportRules(w).length).toBeGreaterThan(0);
+
+    await start(w.ec2, id);
+    await run(w);
+    expect(registrations(w)).toHaveLength(1);
+    expect(commits(w.sim)).toBe(c0);
+
+    await stop(w.ec2, id);
+    await run(w);
+    expect(registrations(w)).toEqual([]);
+    expect(commits(w.sim)).toBe(c0);
+
+    await start(w.ec2, id);
+    await run(w);
+    await terminate(w.ec2, id);
+    await run(w);
+    expect(registrations(w)).toEqual([]);
+    // With no instance left, the group's rules go too (one commit).
+    expect(ruleportRules(w)).toEqual([]);
+    expect(commits(w.sim)).toBe(c0 + 1);
+  });
+
+  it('restores a sync rule edited by hand and never touches administrators’ rules', async () => {
+    await runInstance(w.ec2, w.subnets.explicit, [w.webGroup]);
+    await run(w);
+    const name = ruleportRules(w)[0]!;
+    const adminBefore = w.sim.runningXml().match(/<entry name="allow-web">[\s\S]*?<\/entry>/)![0];
+    // alice turns sync's rule into a deny and commits it.
+    w.sim.editAsAdmin('alice', 'set', `${RULES}/entry[@name='${name}']`, '<action>deny</action>');
+    const alice = new PanosClient({ baseUrl: w.sim.url, auth: { kind: 'password', user: 'alice', password: USERS.alice, source: 'test' } });
+    await alice.commit({ pollMs: 5 });
+    expect(w.sim.runningXml()).toMatch(new RegExp(`<entry name="${name}"[^]*?<action>deny</action>`));
+    const c0 = commits(w.sim);
+
+    const report = await run(w);
+    expect(report.plan.changes.filter((c) => c.kind === 'update').map((c) => c.object)).toEqual([`rule ${name}`]);
+    expect(commits(w.sim)).toBe(c0 + 1);
+    const running = w.sim.runningXml();
+    expect(running.match(/<entry name="allow-web">[\s\S]*?<\/entry>/)![0]).toBe(adminBefore);
+    expect(runningRuleNames(w.sim).slice(0, 2)).toEqual(['allow-web', 'deny-telnet']);
+    // Restored: a second run sees nothing to do.
+    const again = await run(w);
+    expect(again.plan.changes.every((c) => c.kind === 'keep')).toBe(true);
+  });
+
+  it('a failed commit reverts sync’s candidate changes, leaves other admins’ pending edits, and the next run retries', async () => {
+    await authorize(w.ec2, w.webGroup, tcpFrom(443, '0.0.0.0/0'));
+    await runInstance(w.ec2, w.subnets.explicit, [w.webGroup]);
+    w.sim.editAsAdmin('alice', 'set', `${VSYS_ADDR}`, '<entry name="alice-host"><ip-netmask>192.0.2.1/32</ip-netmask></entry>');
+    w.sim.failNextCommit(['Validation Error:', 'simulated failure']);
+    await expect(run(w)).rejects.toBeInstanceOf(PanosCommitError);
+    expect(ruleportRules(w)).toEqual([]);
+    // The candidate holds none of sync's objects any more; alice's pending edit is still there.
+    expect(w.sim.candidateXml()).not.toContain('rp-sg-');
+    expect(w.sim.candidateXml()).not.toContain(`<entry name="${w.webGroup}"`);
+    expect(w.sim.candidateXml()).toContain('alice-host');
+
+    await run(w);
+    expect(ruleportRules(w)).toHaveLength(2);
+    // Only ruleport's changes were committed: alice's address is still pending, not running.
+    expect(w.sim.runningXml()).not.toContain('alice-host');
+    expect(w.sim.pendingChanges().map((p) => p.admin)).toEqual(['alice']);
+  });
+});
+
+const VSYS_ADDR = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/address";
