@@ -77,7 +77,9 @@ export async function admit(request: AdmitRequest, deps: AdmitRunDeps): Promise<
   const servers = await admitter.listSource();
   const problem = await admitter.destinationProblem(servers);
   if (problem !== undefined) throw new VerificationError(`${problem}: nothing scanned or moved`);
-  const report = admitter.report(await admitter.admitAll(servers));
+  const outcomes = await admitter.admitAll(servers);
+  admitter.checkKey();
+  const report = admitter.report(outcomes);
   const webhook = await deliver(report);
   return webhook ? { report, webhook } : { report };
 }
