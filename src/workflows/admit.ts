@@ -17,7 +17,7 @@ export { exitCodeOf, failureSummary } from './admit/report.js';
 export type { ScanTiming, Clock } from './admit/scan-server.js';
 export type { WebhookDelivery } from './admit/webhook.js';
 export { checkWebhookUrl, webhookOrigin } from './admit/webhook.js';
-export { recordedMoves, undoAdmit, undoExitCode, undoPlan } from './admit/undo.js';
+export { recordedMoves, undoAdmit, undoExitCode, undoPlan, UNDO_WRITES } from './admit/undo.js';
 export type { RecordedMove, UndoAction, UndoOutcome, UndoReport } from './admit/undo.js';
 
 export interface AdmitRequest extends AdmitSettings {
