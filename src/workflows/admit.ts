@@ -17,7 +17,7 @@ export { exitCodeOf, failureSummary } from './admit/report.js';
 export type { ScanTiming, Clock } from './admit/scan-server.js';
 export type { WebhookDelivery } from './admit/webhook.js';
 export { checkWebhookUrl, webhookOrigin } from './admit/webhook.js';
-export { recordedMoves, undoAdmit, undoExitCode, undoPlan } from './admit/undo.js';
+export { recordedMoves, undoAdmit, undoExitCode, undoPlan, UNDO_WRITES } from './admit/undo.js';
 export type { RecordedMove, UndoAction, UndoOutcome, UndoReport } from './admit/undo.js';
 
 export interface AdmitRequest extends AdmitSettings {
@@ -77,7 +77,9 @@ export async function admit(request: AdmitRequest, deps: AdmitRunDeps): Promise<
   const servers = await admitter.listSource();
   const problem = await admitter.destinationProblem(servers);
   if (problem !== undefined) throw new VerificationError(`${problem}: nothing scanned or moved`);
-  const report = admitter.report(await admitter.admitAll(servers));
+  const outcomes = await admitter.admitAll(servers);
+  admitter.checkKey();
+  const report = admitter.report(outcomes);
   const webhook = await deliver(report);
   return webhook ? { report, webhook } : { report };
 }

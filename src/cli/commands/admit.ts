@@ -10,6 +10,7 @@ import {
   undoAdmit,
   undoExitCode,
   undoPlan,
+  UNDO_WRITES,
   type AdmitProgress,
   type AdmitReport,
   type AdmitRequest,
@@ -185,6 +186,8 @@ async function runUndo(run: string, opts: AdmitOptions, ctx: WorkflowContext, en
   const plan = undoPlan(run, moves);
   if (!opts.json) env.io.stderr.write(formatPlan(plan));
   const api = await connectHaloServers(opts, ctx);
+  // A read-only key fails here, before anyone is asked to confirm.
+  if (!opts.dryRun) await api.requireWrite(UNDO_WRITES);
   const apply = await confirmApply(plan, opts, env.io);
   if (!apply && !opts.dryRun) {
     env.io.stderr.write('nothing done\n');

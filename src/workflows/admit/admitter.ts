@@ -15,7 +15,7 @@ import { judge, type AdmitCriteria, type Verdict } from './judge.js';
 import { moveAndConfirm } from './move-server.js';
 import { groupSummary, outcomeOf, totalsOf, type AdmitReport, type ServerOutcome } from './report.js';
 import { resolveGroup } from './resolve-group.js';
-import { scanServer, SYSTEM_CLOCK, type Clock, type ScanTiming } from './scan-server.js';
+import { isForbidden, scanServer, SYSTEM_CLOCK, type Clock, type ScanTiming } from './scan-server.js';
 
 export interface AdmitSettings {
   /** Source and destination group: id, name or path. */
@@ -63,6 +63,8 @@ export class Admitter {
   private readonly startedAt: string;
   private groups?: { from: HaloGroup; to: HaloGroup };
   private progress = { total: 0, inFlight: 0, done: 0, admitted: 0 };
+  /** Aborted when Halo refuses a scan launch (403): no further server is started. */
+  private readonly refusal = new AbortController();
 
   constructor(
     readonly settings: AdmitSettings,
@@ -117,6 +119,21 @@ export class Admitter {
     return this.limit.pendingCount;
   }
 
+  /** Aborts when Halo refused a write the key-scope check could not foresee; see `checkKey`. */
+  get refused(): AbortSignal {
+    return this.refusal.signal;
+  }
+
+  /**
+   * Throws InputError (exit 2) when Halo refused to launch a scan (403): the key is read-only although its
+   * token did not say so, and the run means nothing. Servers not started by then were left alone.
+   */
+  checkKey(): void {
+    if (!this.refusal.signal.aborted) return;
+    const why = errorText(this.refusal.signal.reason);
+    throw new InputError({ object: 'Halo API key' }, `was refused a scan launch (${why}); admit needs a full-access (read+write) key. Servers not scanned yet were left alone`);
+  }
+
   report(servers: readonly ServerOutcome[]): AdmitReport {
     return {
       run: this.deps.run,
@@ -137,7 +154,7 @@ export class Admitter {
 
   private async admitOne(server: HaloServer): Promise<ServerOutcome> {
     let outcome: ServerOutcome;
-    if (this.deps.stop?.aborted) {
+    if (this.deps.stop?.aborted || this.refusal.signal.aborted) {
       outcome = outcomeOf(server, judge({ kind: 'not-scanned' }, this.settings.criteria), 'kept');
     } else {
       this.progress.inFlight++;
@@ -145,6 +162,7 @@ export class Admitter {
       try {
         outcome = await this.scanJudgeMove(server);
       } catch (e) {
+        if (isForbidden(e) && !this.refusal.signal.aborted) this.refusal.abort(e);
         // A bug must not take the other servers down with it; the message still reaches the report.
         const verdict = judge({ kind: 'error', message: errorText(e) }, this.settings.criteria);
         outcome = outcomeOf(server, verdict, 'kept');

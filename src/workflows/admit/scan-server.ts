@@ -1,7 +1,8 @@
 /**
  * One server's SCA scan, start to finish: launch, poll the command with backoff, re-launch a failed scan up
- * to the retry budget, read the latest result. Never throws: every way it can end is evidence for judge.ts,
- * so one server's trouble (gone, timed out, an API error) never stops the others.
+ * to the retry budget, read the latest result. Every way it can end is evidence for judge.ts, so one server's
+ * trouble (gone, timed out, an API error) never stops the others. The one exception is a 403, which is about
+ * the key rather than the server: it is thrown, for the caller to stop the run.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { RemoteError } from '../../model/index.js';
@@ -94,8 +95,14 @@ export async function scanServer(
       return { kind: 'result', scan, notBefore, attempts };
     }
   } catch (e) {
+    if (isForbidden(e)) throw e;
     return explain(api, server, e);
   }
+}
+
+/** True for a 403 from Halo: the key may not do this (a read-only key whose token did not say so). */
+export function isForbidden(e: unknown): boolean {
+  return e instanceof RemoteError && e.status === 403;
 }
 
 /** A failed call, explained: a server that vanished or went inactive is `gone`, anything else an error. */

@@ -91,9 +91,12 @@ export interface UndoDeps {
   readonly clock?: Clock;
 }
 
+/** What needs a writable key, for the read-only message; a CLI checks it before asking for confirmation. */
+export const UNDO_WRITES = 'undo (moving servers back)';
+
 export async function undoAdmit(undoOf: string, moves: readonly RecordedMove[], deps: UndoDeps): Promise<UndoReport> {
   const { api } = deps;
-  if (!deps.dryRun) await api.requireWrite('undo (moving servers back)');
+  if (!deps.dryRun) await api.requireWrite(UNDO_WRITES);
   if (!deps.dryRun && !deps.journal) throw new Error('undoAdmit: a journal is required unless dry-run');
   const clock = deps.clock ?? SYSTEM_CLOCK;
   const limit = pLimit(deps.concurrency);

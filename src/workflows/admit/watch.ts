@@ -23,7 +23,9 @@ export interface WatchOptions {
 
 /** Runs until `stop` aborts; returns the report of every server handled. `admitter` must be prepared. */
 export async function watch(admitter: Admitter, options: WatchOptions): Promise<AdmitReport> {
-  const { clock, stop } = options;
+  const { clock } = options;
+  // A key that turns out unable to launch scans ends the watch like a signal, then fails it (checkKey).
+  const stop = AbortSignal.any([options.stop, admitter.refused]);
   const all: ServerOutcome[] = [];
   const inFlight = new Set<string>();
   const batches: Promise<void>[] = [];
@@ -51,6 +53,7 @@ export async function watch(admitter: Admitter, options: WatchOptions): Promise<
     await clock.sleep(options.intervalMs, stop);
   }
   await Promise.all(batches);
+  admitter.checkKey();
   return admitter.report(all);
 }
 

@@ -48,7 +48,8 @@ describe('ruleport admit', () => {
     server(sim, src, `stuck-${n}`, [{ kind: 'never' }]);
     sim.addServer({ group_id: src, hostname: `offline-${n}`, state: 'missing' });
 
-    const r = await admitCli(sim, ws, ['--from', src, '--to', dst, '--retries', '1', '--poll-interval', '20ms', '--timeout', '1s', '--json']);
+    // 2s leaves the flaky server room for its two scans on a loaded machine; the stuck one waits it out.
+    const r = await admitCli(sim, ws, ['--from', src, '--to', dst, '--retries', '1', '--poll-interval', '20ms', '--timeout', '2s', '--json']);
     expect(r.code).toBe(3);
     const report = JSON.parse(r.stdout);
     const where = placement(sim);
@@ -64,7 +65,7 @@ describe('ruleport admit', () => {
     expect(s[`dirty-${n}`].failingRules).toHaveLength(2);
     expect(s[`crit-${n}`]).toMatchObject({ result: 'fail', action: 'kept', critical: 1, failingRules: ['Ensure SSH root login is disabled'] });
     expect(s[`stuck-${n}`]).toMatchObject({ result: 'timeout', action: 'kept' });
-    expect(s[`stuck-${n}`].reason).toContain('did not finish within 1s');
+    expect(s[`stuck-${n}`].reason).toContain('did not finish within 2s');
     expect(report.totals).toEqual({ servers: 5, admitted: 2, notAdmitted: 3, moveFailed: 0 });
     expect(report.from).toMatchObject({ name: src, id: groupId(sim, src) });
 
@@ -164,11 +165,11 @@ describe('ruleport admit', () => {
     server(sim, src, `u3-${n}`, [{ kind: 'findings', critical: 1, nonCritical: 0 }]);
     const first = await admitCli(sim, ws, ['--from', src, '--to', dst, ...FAST, '--json']);
     expect(first.code).toBe(3);
-    const run = JSON.parse(first.stdout).run;
+    const run1 = JSON.parse(first.stdout).run;
     expect(placement(sim)[`u1-${n}`]).toBe(dst);
 
     // A dry-run undo says what it would do and moves nothing.
-    const dry = await admitCli(sim, ws, ['--undo', run, '--dry-run', '--json']);
+    const dry = await admitCli(sim, ws, ['--undo', run1, '--dry-run', '--json']);
     expect(dry.code).toBe(0);
     expect(JSON.parse(dry.stdout).servers.map((s: any) => [s.hostname, s.action]).sort()).toEqual([
       [`u1-${n}`, 'would-move-back'],
@@ -176,18 +177,18 @@ describe('ruleport admit', () => {
     ]);
     expect([placement(sim)[`u1-${n}`], placement(sim)[`u2-${n}`]]).toEqual([dst, dst]);
 
-    const undo = await admitCli(sim, ws, ['--undo', run, '--json']);
+    const undo = await admitCli(sim, ws, ['--undo', run1, '--json']);
     expect(undo.code).toBe(0);
     const where = placement(sim);
     expect([where[`u1-${n}`], where[`u2-${n}`], where[`u3-${n}`]]).toEqual([src, src, src]);
     const report = JSON.parse(undo.stdout);
-    expect(report.undoOf).toBe(run);
+    expect(report.undoOf).toBe(run1);
     expect(report.servers.map((s: any) => s.action)).toEqual(['moved-back', 'moved-back']);
     // The undo is journaled too, under its own run.
     const undoLines = journalLines(ws.journal).filter((l) => l.run === report.run);
     expect(undoLines.map((l) => [l.detail.workflow, l.detail.undoOf, l.after.group_id])).toEqual([
-      ['admit-undo', run, groupId(sim, src)],
-      ['admit-undo', run, groupId(sim, src)],
+      ['admit-undo', run1, groupId(sim, src)],
+      ['admit-undo', run1, groupId(sim, src)],
     ]);
 
     // Admit again, then move one server elsewhere by hand: undo leaves it alone (exit 3).
@@ -197,6 +198,18 @@ describe('ruleport admit', () => {
     sim.load({ groups: [{ name: `Elsewhere${n}` }] });
     const client = await Api.connect(sim.url, sim.keys.full);
     expect((await client.put(`/v1/servers/${u1.id}`, { server: { group_id: groupId(sim, `Elsewhere${n}`) } })).status).toBe(204);
+    // A read-only key is refused before any confirmation is asked for, and nothing moves.
+    const ro = workspace(sim.keys.readOnly);
+    let roErr = '';
+    const roCode = await run(['--halo-url', sim.url, '--auth', ro.auth, 'admit', '--undo', run2, '--journal', ws.journal], {
+      stdout: { write: () => true },
+      stderr: { write: (t: string) => (roErr += t) },
+    });
+    expect(roCode).toBe(2);
+    expect(roErr).toMatch(/read-only.*undo \(moving servers back\) needs a full-access/);
+    expect(placement(sim)[`u2-${n}`]).toBe(dst);
+    expect(placement(sim)[`u1-${n}`]).toBe(`Elsewhere${n}`);
+
     const undo2 = await admitCli(sim, ws, ['--undo', run2]);
     expect(undo2.code).toBe(3);
     expect(placement(sim)[`u1-${n}`]).toBe(`Elsewhere${n}`);

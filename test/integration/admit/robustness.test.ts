@@ -15,18 +15,30 @@ afterAll(async () => {
   await sim.close();
 });
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits until `pred` holds, polling the simulator (not a fixed delay: a loaded machine starts the CLI late). */
+async function until(pred: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const scanned = (ids: readonly string[]) => (): boolean => {
+  const scans = sim.state.scans;
+  return ids.every((id) => scans.some((s) => s.server_id === id));
+};
 
 describe('ruleport admit under trouble', () => {
   it('rides out token expiry, a 429 storm and 5xx errors mid-run', async () => {
     sim.load({ groups: [{ name: 'StormDirty' }, { name: 'StormClean' }] });
     const hosts = Array.from({ length: 8 }, (_, i) => `storm-${i}`);
-    for (const h of hosts) server(sim, 'StormDirty', h);
+    const ids = hosts.map((h) => server(sim, 'StormDirty', h));
     sim.setScanDuration(400, 600);
     sim.clearRequestLog();
     const ws = workspace(sim.keys.full);
     const running = admitCli(sim, ws, ['--from', 'StormDirty', '--to', 'StormClean', '--concurrency', '8', '--poll-interval', '20ms', '--timeout', '20s', '--json']);
-    await wait(150);
+    await until(scanned(ids), 'every server has a scan');
     // Every scan is in flight now: the tokens lapse, then the API rate-limits and fails for a while.
     sim.expireTokens();
     sim.rateLimit({ count: 6, retryAfterSeconds: 1 });
@@ -56,7 +68,7 @@ describe('ruleport admit under trouble', () => {
     sim.setScanDuration(300, 300);
     const ws = workspace(sim.keys.full);
     const running = admitCli(sim, ws, ['--from', 'TroubleDirty', '--to', 'TroubleClean', '--poll-interval', '20ms', '--timeout', '10s', '--json']);
-    await wait(120);
+    await until(scanned([vanishing]), 'the vanishing server has a scan');
     sim.removeServer(vanishing);
     const r = await running;
 
