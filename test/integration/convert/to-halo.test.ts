@@ -3,33 +3,23 @@
  * by hand and compared with the simulator's own account state.
  */
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
-import { motoSession, resetMoto } from '../../harness/moto.js';
-import { createSubnet, createVpc, runInstance } from '../aws/world.js';
-import { cli, cliEnvironment, createGroup, dropAutomaticEgress, egress, haloRules, ingress, startHaloWorld, url, writes, type HaloWorld } from './world.js';
+import { createSubnet, runInstance } from '../aws/world.js';
+import { cli, convertFixture, createGroup, dropAutomaticEgress, egress, haloRules, ingress, REGION, startHaloWorld, url, writes, type HaloWorld } from './world.js';
 
-const REGION = 'us-east-1';
 const POLICY = 'us-east-1-vpc-web';
 
 describe.skipIf(!url)('convert security groups → Halo', () => {
-  const env = cliEnvironment();
+  const f = convertFixture({ zones: [{ name: 'office', ip_address: '203.0.113.0/24' }], groups: [{ name: 'AppServers' }] });
   let ec2: Ec2Handle;
-  let destroy: () => void;
   let vpc: string;
   let web: string;
   let app: string;
   let world: HaloWorld;
 
-  beforeAll(() => env.install());
-  afterAll(() => env.restore());
   beforeEach(async () => {
-    await resetMoto(url);
-    const session = motoSession(url);
-    destroy = () => session.destroy();
-    ec2 = session.ec2(REGION);
-    vpc = await createVpc(ec2, '10.0.0.0/16');
-    app = await createGroup(ec2, vpc, 'app', 'app tier');
+    ({ ec2, vpc, app, world } = f);
     web = await createGroup(ec2, vpc, 'web', 'web tier');
     // One permission per peer, so that each becomes one Halo rule whatever order AWS lists them in.
     await ingress(ec2, web, [
@@ -43,14 +33,6 @@ describe.skipIf(!url)('convert security groups → Halo', () => {
     ]);
     await dropAutomaticEgress(ec2, web);
     await egress(ec2, web, [{ IpProtocol: 'udp', FromPort: 53, ToPort: 53, IpRanges: [{ CidrIp: '10.0.0.2/32' }] }]);
-    world = await startHaloWorld(env.dir(), {
-      zones: [{ name: 'office', ip_address: '203.0.113.0/24' }],
-      groups: [{ name: 'AppServers' }],
-    });
-  });
-  afterEach(async () => {
-    destroy();
-    await world.sim.close();
   });
 
   /** The rules `web` becomes with sg-app mapped to AppServers (ACCEPTs in any order, each chain closed by a DROP). */
@@ -257,7 +239,7 @@ describe.skipIf(!url)('convert security groups → Halo', () => {
     expect(r.stderr).toContain('--allow-lossy accepts a narrower result');
 
     await world.sim.close();
-    world = await startHaloWorld(env.dir(), { groups: [{ name: 'AppServers' }] });
+    f.world = world = await startHaloWorld(f.dir(), { groups: [{ name: 'AppServers' }] });
     const accepted = await tamperedRun(narrower, '--allow-lossy');
     expect(accepted.code).toBe(0);
     expect(accepted.stdout).toMatch(/only web allows: egress IPv4 udp 53 from any to 10\.0\.0\.2\/32/);
