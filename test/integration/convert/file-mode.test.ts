@@ -108,6 +108,13 @@ describe('convert in file mode (no API)', () => {
     const written = JSON.parse(readFileSync(policies, 'utf8'));
     expect(written.firewall_zones.map((z: { name: string }) => z.name)).toEqual(['web_::_0', 'web_203-0-113-0_24', 'web_10-0-0-0_16', 'app_10-0-0-2_32']);
 
+    // The same run as JSON: the verification and the reuse counts (zone any and services https, ssh, ping reused).
+    const json = await ruleport('--json', 'convert', join(EXAMPLES, 'sgs.json'), '--to', 'halo', '--out', join(dir, 'policies-2.json'), ...MAP);
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.verification).toMatchObject({ readBack: true, equivalent: true });
+    expect(doc.stats).toEqual({ 'zones reused': 1, 'zones created': 4, 'services reused': 3, 'services created': 4 });
+
     const back = join(dir, 'sgs-again.json');
     const from = await ruleport('convert', policies, '--to', 'aws-sg', '--out', back, ...MAP);
     expect(from.code).toBe(0);
