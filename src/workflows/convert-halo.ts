@@ -15,6 +15,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { compare } from '../engine/index.js';
 import { InputError, UnsupportedError, VerificationError, type AddressItem, type Policy, type Rule } from '../model/index.js';
 import { applyPlan, type Change, type Plan } from '../plan/index.js';
+import { mapLimited } from '../platforms/aws/concurrency.js';
 import type { AwsLocation } from '../platforms/aws/location-spec.js';
 import type { AwsSession } from '../platforms/aws/session.js';
 import { HaloFirewall } from '../platforms/halo/firewall-client.js';
@@ -24,7 +25,7 @@ import { HALO_OWNER_MARKER, HaloCatalog, renderHaloPolicy, type HaloOs } from '.
 import type { HaloGroupDoc, HaloObjects, HaloPeerDoc, HaloPolicyDoc, HaloRuleDoc, HaloServiceDoc, HaloZoneDoc } from '../platforms/halo/schema.js';
 import type { WorkflowContext } from './context.js';
 import type { Conversion, ConversionCheck } from './conversion.js';
-import { haloFirewall } from './halo-location.js';
+import { READ_CONCURRENCY, haloFirewall } from './halo-location.js';
 import { loadPolicies, parseLocation } from './locations.js';
 import { resolveReferences } from './resolve-refs.js';
 
@@ -438,14 +439,12 @@ function liveConversion(
       ),
     async verify() {
       const known = await firewall.objects();
-      const out: ConversionCheck[] = [];
-      for (const t of targets) {
+      return mapLimited(targets, READ_CONCURRENCY, async (t): Promise<ConversionCheck> => {
         const id = policyIds.get(t.name.toLowerCase());
         if (!id) throw new VerificationError(`Halo policy ${t.name} was not written`);
         const { policy } = parseHaloPolicy(await firewall.getPolicy(id, true), known);
-        out.push({ source: t.source, target: policy, comparison: compare(t.source, policy, { mapRef: refMap }) });
-      }
-      return out;
+        return { source: t.source, target: policy, comparison: compare(t.source, policy, { mapRef: refMap }) };
+      });
     },
     stats: () => ({ ...baseStats, 'halo API requests': firewall.http.stats.requests, 'halo retries': firewall.http.stats.retries }),
     close: () => {},
