@@ -96,6 +96,12 @@ describe.skipIf(!url)('convert Halo policies → security groups', () => {
     expect(refused.stderr).toContain('db-linux ingress rule #1 (INPUT #1): server group "AppServers" has no security group: map it with --map-group sg-…=AppServers');
     expect(await groupId('db-linux')).toBeUndefined();
 
+    // A mapping to a group that does not exist is refused before the new group is created.
+    const missing = await toAws('halo:policy/db-linux', '--map-group', 'sg-0123456789abcdef0=AppServers');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`--map-group: security group sg-0123456789abcdef0 does not exist in ${REGION}`);
+    expect(await groupId('db-linux')).toBeUndefined();
+
     const r = await toAws('halo:', '--dest-prefix', 'copy-', '--map-group', `${app}=AppServers`);
     expect(r.code).toBe(0);
     const names = (await groupsOf(ec2, vpc)).map((g) => g.GroupName).sort();
