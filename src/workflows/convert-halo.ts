@@ -279,9 +279,9 @@ function policyNames(sources: readonly Source[], req: ToHaloRequest, notes: stri
 }
 
 /**
- * Stops before planning when a group reference has neither a `--map-group` nor (with `--resolve-refs`) addresses:
- * (`--resolve-refs` leaves none) one error naming the first such rule and giving every flag that would map them all, with the referenced groups'
- * names where the source holds them, so one corrected command gets through.
+ * Stops before planning when a group reference has no `--map-group` (`--resolve-refs` leaves none): one error
+ * naming the first such rule and giving every flag that would map them all, with the referenced groups' names
+ * where the source holds them, so that one corrected command gets through.
  */
 function refuseUnmappedReferences(policies: readonly Policy[], all: readonly Policy[], mapped: (item: AddressItem) => boolean): void {
   const names = new Map<string, string>();

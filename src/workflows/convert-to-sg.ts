@@ -305,11 +305,6 @@ async function liveConversion(
     inVpc = await sg.describeSecurityGroups(ec2, { vpcId: target.vpc });
     // Every VPC has its default group: none means there is no such VPC here. Ask, to get AWS's own error.
     if (inVpc.length === 0) await describeVpcs(ec2, { vpcIds: [target.vpc] });
-  } catch (e) {
-    close();
-    throw e;
-  }
-  try {
     await requireReferencedGroups(ec2, targets, inVpc, target.region);
   } catch (e) {
     close();
