@@ -5,7 +5,7 @@
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
-import { createSubnet, runInstance } from '../aws/world.js';
+import { createPrefixList, createSubnet, runInstance } from '../aws/world.js';
 import { cli, convertFixture, createGroup, dropAutomaticEgress, egress, haloRules, ingress, REGION, startHaloWorld, url, writes, type HaloWorld } from './world.js';
 
 const POLICY = 'us-east-1-vpc-web';
@@ -83,6 +83,20 @@ describe.skipIf(!url)('convert security groups → Halo', () => {
     const input = haloRules(world.sim, POLICY).filter((l) => l.startsWith('INPUT'));
     expect(input).toContainEqual(expect.stringMatching(new RegExp(`^INPUT \\d+ ACCEPT zone ${POLICY}_${app} \\[${ip.replace(/\./g, '\\.')}/32\\] service http-alt \\[TCP 8080\\]$`)));
     expect(input.some((l) => /ACCEPT any service http-alt/.test(l))).toBe(false);
+  });
+
+  it('refuses a prefix list, and with --resolve-refs writes its entries as one zone', async () => {
+    const office = await createPrefixList(ec2, 'office', ['198.51.100.0/24', '203.0.113.0/25']);
+    await ingress(ec2, web, [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, PrefixListIds: [{ PrefixListId: office }] }]);
+    const refused = await world.ruleport('convert', `aws:${REGION}/${web}`, '--to', 'halo', '--map-group', `${app}=AppServers`);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`prefix list ${office} has no Halo zone: resolve it to its CIDRs (--resolve-refs)`);
+    expect(writes(world.sim)).toEqual([]);
+
+    const r = await world.ruleport('convert', `aws:${REGION}/${web}`, '--to', 'halo', '--map-group', `${app}=AppServers`, '--resolve-refs');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`--resolve-refs: ${office} (office) is 198.51.100.0/24, 203.0.113.0/25`);
+    expect(haloRules(world.sim, POLICY)).toContainEqual(expect.stringMatching(new RegExp(`^INPUT \\d ACCEPT zone ${POLICY}_${office} \\[198\\.51\\.100\\.0/24,203\\.0\\.113\\.0/25\\] service http \\[TCP 80\\]$`)));
   });
 
   it('refuses an unmapped reference naming the rule, before writing anything', async () => {
