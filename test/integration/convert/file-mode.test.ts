@@ -17,15 +17,19 @@ const MAP = ['--map-group', `${WEB}=web`, '--map-group', `${APP}=app`, '--map-gr
 async function ruleport(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const saved = { ...process.env };
-  // No API may be reached: every credential and endpoint a live call could use is taken away.
-  for (const v of ['HALO_API_URL', 'HALO_API_KEY_ID', 'HALO_API_SECRET_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE']) delete process.env[v];
+  // No API may be reached: every credential a live call could use is taken away, and Halo points nowhere.
+  const vars = ['HALO_API_URL', 'HALO_API_KEY_ID', 'HALO_API_SECRET_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE'];
+  const saved = vars.map((v) => [v, process.env[v]] as const);
+  for (const v of vars) delete process.env[v];
   process.env.HALO_API_URL = 'http://127.0.0.1:9';
   try {
     const code = await run(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
     return { code, stdout, stderr };
   } finally {
-    process.env = saved;
+    for (const [v, value] of saved) {
+      if (value === undefined) delete process.env[v];
+      else process.env[v] = value;
+    }
   }
 }
 
