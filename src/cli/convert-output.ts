@@ -76,6 +76,11 @@ export async function runConversion(conv: Conversion, opts: ConversionFlags, env
       }
     }
     emit();
+    // Parts of the source the target cannot hold were left out before comparing (listed as LOSSY with the plan):
+    // "equivalent" then speaks of the rest only, which the user must not mistake for the whole.
+    if (conv.plan.lossy.length > 0 && !json) {
+      io.stderr.write(`warning: ${conv.plan.lossy.length} part(s) of the source were not carried over (LOSSY above, accepted with --allow-lossy); the comparison covers the rest\n`);
+    }
     if (!equivalent) {
       const differing = checks.filter((c) => !c.comparison.equivalent).map((c) => c.target.name);
       // --allow-lossy accepts a result that allows less, never one that allows more.

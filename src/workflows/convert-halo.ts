@@ -15,6 +15,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { compare } from '../engine/index.js';
 import { InputError, UnsupportedError, VerificationError, type AddressItem, type Policy, type Rule } from '../model/index.js';
 import { applyPlan, type Change, type Plan } from '../plan/index.js';
+import { mapLimited } from '../platforms/aws/concurrency.js';
+import type { AwsLocation } from '../platforms/aws/location-spec.js';
 import type { AwsSession } from '../platforms/aws/session.js';
 import { HaloFirewall } from '../platforms/halo/firewall-client.js';
 import { HALO_DOCUMENTED_SYSTEM_OBJECTS } from '../platforms/halo/capabilities.js';
@@ -23,7 +25,7 @@ import { HALO_OWNER_MARKER, HaloCatalog, renderHaloPolicy, type HaloOs } from '.
 import type { HaloGroupDoc, HaloObjects, HaloPeerDoc, HaloPolicyDoc, HaloRuleDoc, HaloServiceDoc, HaloZoneDoc } from '../platforms/halo/schema.js';
 import type { WorkflowContext } from './context.js';
 import type { Conversion, ConversionCheck } from './conversion.js';
-import { haloFirewall } from './halo-location.js';
+import { READ_CONCURRENCY, haloFirewall } from './halo-location.js';
 import { loadPolicies, parseLocation } from './locations.js';
 import { resolveReferences } from './resolve-refs.js';
 
@@ -142,8 +144,9 @@ export async function planHaloConversion(req: ToHaloRequest, deps: ToHaloDeps): 
     const lossy: string[] = [];
     const preview: ConversionCheck[] = [];
     const taken = new Set<string>();
-    for (const { policy, region } of resolved) {
-      const base = policyName(policy, region, req);
+    const bases = policyNames(resolved, req, notes);
+    for (const [index, { policy, region }] of resolved.entries()) {
+      const base = bases[index]!;
       for (const os of oses) {
         const name = req.platform === 'all' ? `${base}-${os}` : base;
         if (taken.has(name.toLowerCase())) {
@@ -221,7 +224,7 @@ export async function planHaloConversion(req: ToHaloRequest, deps: ToHaloDeps): 
 /** The source policies, each with the region it was read in (for naming and --resolve-refs). */
 async function loadSources(req: ToHaloRequest, ctx: WorkflowContext, aws: () => Promise<AwsSession>): Promise<Source[]> {
   if (!req.source.startsWith('aws:')) {
-    if (req.allRegions) throw new InputError({ field: '--all-regions' }, 'reads AWS: give an aws: source (e.g. aws: or aws:/vpc-…)');
+    if (req.allRegions) throw new InputError({ field: '--all-regions' }, 'reads AWS: give the source as aws:');
     const policies = await loadPolicies(parseLocation(req.source), ctx);
     return policies.map((policy) => ({ policy, region: ctx.connection.region }));
   }
@@ -230,9 +233,13 @@ async function loadSources(req: ToHaloRequest, ctx: WorkflowContext, aws: () => 
     import('../platforms/aws/live-location.js'),
     import('../platforms/aws/regions.js'),
   ]);
-  const loc = parseAwsLocation(req.source.slice('aws:'.length));
+  const spec = req.source.slice('aws:'.length);
+  // `aws:` alone names every group of a region; with --all-regions, of every region.
+  const loc: AwsLocation = spec === '' ? { target: { kind: 'region' } } : parseAwsLocation(spec);
   const session = await aws();
-  if (req.allRegions && loc.region !== undefined) throw new InputError({ field: '--all-regions' }, `the source already names region ${loc.region}`);
+  if (req.allRegions && (loc.region !== undefined || loc.target.kind !== 'region')) {
+    throw new InputError({ field: '--all-regions' }, `reads every group of every enabled region: give the source as aws: alone, not ${req.source}`);
+  }
   const regions = req.allRegions ? await listRegions(session) : [loc.region ?? session.defaultRegion()];
   const out: Source[] = [];
   for (const region of regions) {
@@ -254,9 +261,27 @@ function policyName(p: Policy, region: string | undefined, req: ToHaloRequest): 
 }
 
 /**
- * Stops before planning when a group reference has neither a `--map-group` nor (with `--resolve-refs`) addresses:
- * (`--resolve-refs` leaves none) one error naming the first such rule and giving every flag that would map them all, with the referenced groups'
- * names where the source holds them, so one corrected command gets through.
+ * The base policy name of each source. Groups that would share one (every VPC has a `default` group) are told
+ * apart by their VPC id: `<region>-<vpc id>-<group name>`, which reads like the seed's `<region>-vpc-<name>`.
+ */
+function policyNames(sources: readonly Source[], req: ToHaloRequest, notes: string[]): string[] {
+  const names = sources.map((s) => policyName(s.policy, s.region, req));
+  if (req.dest !== undefined) return names;
+  const count = new Map<string, number>();
+  for (const n of names) count.set(n.toLowerCase(), (count.get(n.toLowerCase()) ?? 0) + 1);
+  return names.map((name, i) => {
+    const { policy, region } = sources[i]!;
+    if (count.get(name.toLowerCase())! < 2 || policy.meta?.vpc === undefined) return name;
+    const qualified = `${req.destPrefix ?? ''}${[region, policy.meta.vpc, policy.meta.name ?? policy.name].filter(Boolean).join('-')}`;
+    notes.push(`${describeSource(policy, region)}: named ${qualified}, as other groups would also be ${name}`);
+    return qualified;
+  });
+}
+
+/**
+ * Stops before planning when a group reference has no `--map-group` (`--resolve-refs` leaves none): one error
+ * naming the first such rule and giving every flag that would map them all, with the referenced groups' names
+ * where the source holds them, so that one corrected command gets through.
  */
 function refuseUnmappedReferences(policies: readonly Policy[], all: readonly Policy[], mapped: (item: AddressItem) => boolean): void {
   const names = new Map<string, string>();
@@ -414,14 +439,12 @@ function liveConversion(
       ),
     async verify() {
       const known = await firewall.objects();
-      const out: ConversionCheck[] = [];
-      for (const t of targets) {
+      return mapLimited(targets, READ_CONCURRENCY, async (t): Promise<ConversionCheck> => {
         const id = policyIds.get(t.name.toLowerCase());
         if (!id) throw new VerificationError(`Halo policy ${t.name} was not written`);
         const { policy } = parseHaloPolicy(await firewall.getPolicy(id, true), known);
-        out.push({ source: t.source, target: policy, comparison: compare(t.source, policy, { mapRef: refMap }) });
-      }
-      return out;
+        return { source: t.source, target: policy, comparison: compare(t.source, policy, { mapRef: refMap }) };
+      });
     },
     stats: () => ({ ...baseStats, 'halo API requests': firewall.http.stats.requests, 'halo retries': firewall.http.stats.retries }),
     close: () => {},

@@ -305,6 +305,7 @@ async function liveConversion(
     inVpc = await sg.describeSecurityGroups(ec2, { vpcId: target.vpc });
     // Every VPC has its default group: none means there is no such VPC here. Ask, to get AWS's own error.
     if (inVpc.length === 0) await describeVpcs(ec2, { vpcIds: [target.vpc] });
+    await requireReferencedGroups(ec2, targets, inVpc, target.region);
   } catch (e) {
     close();
     throw e;
@@ -382,6 +383,28 @@ async function liveConversion(
     stats: () => ({ 'aws API calls': session.callCount }),
     close,
   };
+}
+
+/**
+ * Every security group the results refer to (through --map-group) must exist where they are written: AWS would
+ * refuse the rule only after the group itself was created, leaving a half-made group behind.
+ */
+async function requireReferencedGroups(ec2: Ec2Handle, targets: readonly Target[], inVpc: readonly SecurityGroup[], region: string): Promise<void> {
+  const referenced = new Set<string>();
+  for (const t of targets) {
+    for (const p of [...t.perms.ingress, ...t.perms.egress]) {
+      // A pair naming another account's group (a peering) cannot be looked up from here; AWS checks it.
+      for (const pair of p.UserIdGroupPairs ?? []) if (pair.GroupId && !pair.UserId) referenced.add(pair.GroupId);
+    }
+  }
+  const unknown = [...referenced].filter((id) => !inVpc.some((g) => g.GroupId === id));
+  if (unknown.length === 0) return;
+  const { findSecurityGroups } = await import('../platforms/aws-sg/client-lookup.js');
+  const found = new Set((await findSecurityGroups(ec2, unknown)).map((g) => g.GroupId));
+  const missing = unknown.filter((id) => !found.has(id));
+  if (missing.length > 0) {
+    throw new InputError({ field: '--map-group' }, `security group ${missing.join(', ')} does not exist in ${region}: map each server group to a group that does`);
+  }
 }
 
 function fileConversion(target: Extract<SgTarget, { kind: 'file' }>, source: string, planned: Planned): Conversion<SgChangePayload> {

@@ -13,7 +13,7 @@ import type { LiveScheme } from './locations.js';
 
 export const HALO_LOCATION_SYNTAX = 'halo:[policy/NAME]';
 /** Policy GETs in flight at once when reading a whole account. */
-const READ_CONCURRENCY = 8;
+export const READ_CONCURRENCY = 8;
 
 /** What a `halo:` location names: one policy, or all of them. */
 export interface HaloSpec {

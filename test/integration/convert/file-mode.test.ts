@@ -17,15 +17,19 @@ const MAP = ['--map-group', `${WEB}=web`, '--map-group', `${APP}=app`, '--map-gr
 async function ruleport(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const saved = { ...process.env };
-  // No API may be reached: every credential and endpoint a live call could use is taken away.
-  for (const v of ['HALO_API_URL', 'HALO_API_KEY_ID', 'HALO_API_SECRET_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE']) delete process.env[v];
+  // No API may be reached: every credential a live call could use is taken away, and Halo points nowhere.
+  const vars = ['HALO_API_URL', 'HALO_API_KEY_ID', 'HALO_API_SECRET_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE'];
+  const saved = vars.map((v) => [v, process.env[v]] as const);
+  for (const v of vars) delete process.env[v];
   process.env.HALO_API_URL = 'http://127.0.0.1:9';
   try {
     const code = await run(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
     return { code, stdout, stderr };
   } finally {
-    process.env = saved;
+    for (const [v, value] of saved) {
+      if (value === undefined) delete process.env[v];
+      else process.env[v] = value;
+    }
   }
 }
 
@@ -107,6 +111,13 @@ describe('convert in file mode (no API)', () => {
     ]);
     const written = JSON.parse(readFileSync(policies, 'utf8'));
     expect(written.firewall_zones.map((z: { name: string }) => z.name)).toEqual(['web_::_0', 'web_203-0-113-0_24', 'web_10-0-0-0_16', 'app_10-0-0-2_32']);
+
+    // The same run as JSON: the verification and the reuse counts (zone any and services https, ssh, ping reused).
+    const json = await ruleport('--json', 'convert', join(EXAMPLES, 'sgs.json'), '--to', 'halo', '--out', join(dir, 'policies-2.json'), ...MAP);
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.verification).toMatchObject({ readBack: true, equivalent: true });
+    expect(doc.stats).toEqual({ 'zones reused': 1, 'zones created': 4, 'services reused': 3, 'services created': 4 });
 
     const back = join(dir, 'sgs-again.json');
     const from = await ruleport('convert', policies, '--to', 'aws-sg', '--out', back, ...MAP);

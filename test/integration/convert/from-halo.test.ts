@@ -3,14 +3,10 @@
  * policies become allow-only security groups. The expected permissions are worked out by hand below and compared
  * with what DescribeSecurityGroups returns.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { SeedData } from '../../../sim/halo/index.js';
 import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
-import { motoSession, resetMoto } from '../../harness/moto.js';
-import { createVpc } from '../aws/world.js';
-import { cliEnvironment, createGroup, groupsOf, sgRules, startHaloWorld, url, type HaloWorld } from './world.js';
-
-const REGION = 'us-east-1';
+import { convertFixture, createGroup, groupsOf, REGION, sgRules, url, type HaloWorld } from './world.js';
 
 const SEED: SeedData = {
   zones: [
@@ -68,27 +64,13 @@ const WEB = [
 ].sort();
 
 describe.skipIf(!url)('convert Halo policies → security groups', () => {
-  const env = cliEnvironment();
+  const f = convertFixture(SEED);
   let ec2: Ec2Handle;
-  let destroy: () => void;
   let vpc: string;
   let app: string;
   let world: HaloWorld;
-
-  beforeAll(() => env.install());
-  afterAll(() => env.restore());
-  beforeEach(async () => {
-    await resetMoto(url);
-    const session = motoSession(url);
-    destroy = () => session.destroy();
-    ec2 = session.ec2(REGION);
-    vpc = await createVpc(ec2, '10.0.0.0/16');
-    app = await createGroup(ec2, vpc, 'app', 'the security group AppServers stands for');
-    world = await startHaloWorld(env.dir(), SEED);
-  });
-  afterEach(async () => {
-    destroy();
-    await world.sim.close();
+  beforeEach(() => {
+    ({ ec2, vpc, app, world } = f);
   });
 
   const toAws = (...args: string[]) => world.ruleport('convert', ...args, '--to', `aws:${REGION}`, '--vpc', vpc);
@@ -112,6 +94,12 @@ describe.skipIf(!url)('convert Halo policies → security groups', () => {
     const refused = await toAws('halo:policy/db-linux');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('db-linux ingress rule #1 (INPUT #1): server group "AppServers" has no security group: map it with --map-group sg-…=AppServers');
+    expect(await groupId('db-linux')).toBeUndefined();
+
+    // A mapping to a group that does not exist is refused before the new group is created.
+    const missing = await toAws('halo:policy/db-linux', '--map-group', 'sg-0123456789abcdef0=AppServers');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`--map-group: security group sg-0123456789abcdef0 does not exist in ${REGION}`);
     expect(await groupId('db-linux')).toBeUndefined();
 
     const r = await toAws('halo:', '--dest-prefix', 'copy-', '--map-group', `${app}=AppServers`);
@@ -152,6 +140,7 @@ describe.skipIf(!url)('convert Halo policies → security groups', () => {
     expect(r.stdout).toMatch(/LOSSY: ops-linux INPUT #2 .*inactive; left out/);
     expect(r.stdout).toMatch(/note: ops-linux INPUT #3 .*matches only ESTABLISHED, RELATED packets/);
     expect(await sgRules(ec2, (await groupId('ops-linux'))!)).toEqual(['ingress tcp 443-443 10.0.0.0/16']);
+    expect(r.stderr).toContain('warning: 2 part(s) of the source were not carried over (LOSSY above, accepted with --allow-lossy)');
   });
 
   it('a group over the 60-rule quota is an error in the plan, and nothing is written', async () => {

@@ -3,33 +3,23 @@
  * by hand and compared with the simulator's own account state.
  */
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
-import { motoSession, resetMoto } from '../../harness/moto.js';
-import { createSubnet, createVpc, runInstance } from '../aws/world.js';
-import { cliEnvironment, createGroup, dropAutomaticEgress, egress, haloRules, ingress, startHaloWorld, url, writes, type HaloWorld } from './world.js';
+import { createPrefixList, createSubnet, runInstance } from '../aws/world.js';
+import { cli, convertFixture, createGroup, dropAutomaticEgress, egress, haloRules, ingress, REGION, startHaloWorld, url, writes, type HaloWorld } from './world.js';
 
-const REGION = 'us-east-1';
 const POLICY = 'us-east-1-vpc-web';
 
 describe.skipIf(!url)('convert security groups → Halo', () => {
-  const env = cliEnvironment();
+  const f = convertFixture({ zones: [{ name: 'office', ip_address: '203.0.113.0/24' }], groups: [{ name: 'AppServers' }] });
   let ec2: Ec2Handle;
-  let destroy: () => void;
   let vpc: string;
   let web: string;
   let app: string;
   let world: HaloWorld;
 
-  beforeAll(() => env.install());
-  afterAll(() => env.restore());
   beforeEach(async () => {
-    await resetMoto(url);
-    const session = motoSession(url);
-    destroy = () => session.destroy();
-    ec2 = session.ec2(REGION);
-    vpc = await createVpc(ec2, '10.0.0.0/16');
-    app = await createGroup(ec2, vpc, 'app', 'app tier');
+    ({ ec2, vpc, app, world } = f);
     web = await createGroup(ec2, vpc, 'web', 'web tier');
     // One permission per peer, so that each becomes one Halo rule whatever order AWS lists them in.
     await ingress(ec2, web, [
@@ -43,14 +33,6 @@ describe.skipIf(!url)('convert security groups → Halo', () => {
     ]);
     await dropAutomaticEgress(ec2, web);
     await egress(ec2, web, [{ IpProtocol: 'udp', FromPort: 53, ToPort: 53, IpRanges: [{ CidrIp: '10.0.0.2/32' }] }]);
-    world = await startHaloWorld(env.dir(), {
-      zones: [{ name: 'office', ip_address: '203.0.113.0/24' }],
-      groups: [{ name: 'AppServers' }],
-    });
-  });
-  afterEach(async () => {
-    destroy();
-    await world.sim.close();
   });
 
   /** The rules `web` becomes with sg-app mapped to AppServers (ACCEPTs in any order, each chain closed by a DROP). */
@@ -101,6 +83,20 @@ describe.skipIf(!url)('convert security groups → Halo', () => {
     const input = haloRules(world.sim, POLICY).filter((l) => l.startsWith('INPUT'));
     expect(input).toContainEqual(expect.stringMatching(new RegExp(`^INPUT \\d+ ACCEPT zone ${POLICY}_${app} \\[${ip.replace(/\./g, '\\.')}/32\\] service http-alt \\[TCP 8080\\]$`)));
     expect(input.some((l) => /ACCEPT any service http-alt/.test(l))).toBe(false);
+  });
+
+  it('refuses a prefix list, and with --resolve-refs writes its entries as one zone', async () => {
+    const office = await createPrefixList(ec2, 'office', ['198.51.100.0/24', '203.0.113.0/25']);
+    await ingress(ec2, web, [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, PrefixListIds: [{ PrefixListId: office }] }]);
+    const refused = await world.ruleport('convert', `aws:${REGION}/${web}`, '--to', 'halo', '--map-group', `${app}=AppServers`);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`prefix list ${office} has no Halo zone: resolve it to its CIDRs (--resolve-refs)`);
+    expect(writes(world.sim)).toEqual([]);
+
+    const r = await world.ruleport('convert', `aws:${REGION}/${web}`, '--to', 'halo', '--map-group', `${app}=AppServers`, '--resolve-refs');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`--resolve-refs: ${office} (office) is 198.51.100.0/24, 203.0.113.0/25`);
+    expect(haloRules(world.sim, POLICY)).toContainEqual(expect.stringMatching(new RegExp(`^INPUT \\d ACCEPT zone ${POLICY}_${office} \\[198\\.51\\.100\\.0/24,203\\.0\\.113\\.0/25\\] service http \\[TCP 80\\]$`)));
   });
 
   it('refuses an unmapped reference naming the rule, before writing anything', async () => {
@@ -217,31 +213,76 @@ describe.skipIf(!url)('convert security groups → Halo', () => {
     expect(writes(world.sim)).toEqual([]);
   });
 
-  it('reads back what was written: a policy changed behind its back is reported with the differing flows and exit 1', async () => {
-    const api = { token: '' };
-    const tokenRes = await fetch(`${world.sim.url}/oauth/access_token?grant_type=client_credentials`, {
-      method: 'POST',
-      headers: { Authorization: `Basic ${Buffer.from(`${world.sim.keys.full.keyId}:${world.sim.keys.full.secret}`).toString('base64')}` },
-    });
-    api.token = ((await tokenRes.json()) as { access_token: string }).access_token;
-    let tampering: Promise<unknown> | undefined;
+  /**
+   * Runs a conversion during which someone replaces the new policy's rules between the write and the read-back
+   * (the read-back waits on a 429 long enough for that to land).
+   */
+  async function tamperedRun(rules: unknown[], ...args: string[]) {
+    const basic = Buffer.from(`${world.sim.keys.full.keyId}:${world.sim.keys.full.secret}`).toString('base64');
+    const tokenRes = await fetch(`${world.sim.url}/oauth/access_token?grant_type=client_credentials`, { method: 'POST', headers: { Authorization: `Basic ${basic}` } });
+    const token = ((await tokenRes.json()) as { access_token: string }).access_token;
+    let tampering: Promise<Response> | undefined;
     world.onRequest((line) => {
       if (tampering || !/^POST \/v1\/firewall_policies 201$/.test(line)) return;
-      // Someone replaces the new policy's rules with "accept everything" between the write and the read-back; the
-      // read-back waits on a 429 long enough for that to land.
       world.sim.rateLimit({ count: 1, retryAfterSeconds: 1, match: { method: 'GET', path: /^\/v1\/firewall_policies\/[^/]+$/ } });
       const id = world.sim.state.policies.find((p) => p.name === POLICY)!.id;
       tampering = fetch(`${world.sim.url}/v1/firewall_policies/${id}`, {
         method: 'PUT',
-        headers: { Authorization: `Bearer ${api.token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ firewall_policy: { firewall_rules: [{ chain: 'INPUT', action: 'ACCEPT' }] } }),
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ firewall_policy: { firewall_rules: rules } }),
       });
     });
-    const r = await world.ruleport('convert', `aws:${REGION}/${web}`, '--to', 'halo', '--map-group', `${app}=AppServers`, '--allow-lossy');
-    expect((await tampering) instanceof Response).toBe(true);
+    const r = await world.ruleport('convert', `aws:${REGION}/${web}`, '--to', 'halo', '--map-group', `${app}=AppServers`, ...args);
+    expect((await tampering!).status).toBe(204);
+    return r;
+  }
+
+  it('reads back what was written: a wider policy is reported with the differing flows and exit 1, even with --allow-lossy', async () => {
+    const r = await tamperedRun([{ chain: 'INPUT', action: 'ACCEPT' }], '--allow-lossy');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(new RegExp(`only ${POLICY} allows: ingress IPv4 tcp`));
     expect(r.stderr).toContain(`not equivalent: ${POLICY}`);
     expect(r.stderr).toContain('the result allows flows the source does not');
+  });
+
+  it('reads back what was written: a narrower policy is exit 1, or accepted with --allow-lossy with the difference printed', async () => {
+    const narrower = [{ chain: 'INPUT', action: 'DROP' }, { chain: 'OUTPUT', action: 'DROP' }];
+    const r = await tamperedRun(narrower);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/only web allows: ingress IPv4 tcp 22 from 203\.0\.113\.0\/24/);
+    expect(r.stderr).toContain('--allow-lossy accepts a narrower result');
+
+    await world.sim.close();
+    f.world = world = await startHaloWorld(f.dir(), { groups: [{ name: 'AppServers' }] });
+    const accepted = await tamperedRun(narrower, '--allow-lossy');
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout).toMatch(/only web allows: egress IPv4 udp 53 from any to 10\.0\.0\.2\/32/);
+    expect(accepted.stderr).toContain(`allow less than their source (accepted with --allow-lossy): ${POLICY}`);
+  });
+
+  it('takes the key and the API URL from the environment, and reads every enabled region with --all-regions', async () => {
+    process.env.HALO_API_URL = world.sim.url;
+    process.env.HALO_API_KEY_ID = world.sim.keys.full.keyId;
+    process.env.HALO_API_SECRET_KEY = world.sim.keys.full.secret;
+    try {
+      // Default groups reference themselves: --resolve-refs turns those into their (here: no) members' addresses.
+      const r = await cli('--region', REGION, '--dry-run', 'convert', 'aws:', '--all-regions', '--to', 'halo', '--resolve-refs', '--map-group', `${app}=AppServers`);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`+ halo policy ${POLICY} (linux, 8 INPUT + 2 OUTPUT rules)`);
+      expect(r.stdout).toMatch(/\+ halo policy eu-west-1-vpc-default \(linux, 1 INPUT \+ 2 OUTPUT rules\)/);
+      // us-east-1 has two VPCs, each with a group named default: the VPC id tells them apart.
+      expect(r.stdout).toContain(`+ halo policy us-east-1-${vpc}-default (linux`);
+      expect(r.stdout).toContain(`named us-east-1-${vpc}-default, as other groups would also be us-east-1-vpc-default`);
+      expect(r.stdout).toContain('dry run: nothing written');
+      expect(writes(world.sim)).toEqual([]);
+      const refused = await cli('--dry-run', 'convert', `aws:${REGION}`, '--all-regions', '--to', 'halo');
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('--all-regions: reads every group of every enabled region: give the source as aws: alone');
+    } finally {
+      delete process.env.HALO_API_URL;
+      delete process.env.HALO_API_KEY_ID;
+      delete process.env.HALO_API_SECRET_KEY;
+    }
   });
 });

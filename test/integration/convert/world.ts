@@ -6,9 +6,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeSecurityGroupsCommand, type IpPermission } from '@aws-sdk/client-ec2';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { startHaloSim, type HaloApiKey, type HaloSim, type SeedData, type WirePeer, type WireRule } from '../../../sim/halo/index.js';
 import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
-import { cli, type CliResult } from '../migrate/world.js';
+import { motoSession, resetMoto } from '../../harness/moto.js';
+import { createVpc } from '../aws/world.js';
+import { cli, cliEnvironment, createGroup, url, type CliResult } from '../migrate/world.js';
 
 export { cli, cliEnvironment, createGroup, dropAutomaticEgress, egress, groupsOf, ingress, url, type CliResult } from '../migrate/world.js';
 
@@ -45,6 +48,47 @@ export async function startHaloWorld(dir: string, seed?: SeedData): Promise<Halo
     },
     ruleport: (...args) => cli('--halo-url', sim.url, '--auth', auth, '--yes', ...args),
   };
+}
+
+/** The region the convert tests' AWS side lives in. */
+export const REGION = 'us-east-1';
+
+/** What each convert test starts from; fields are set anew before every test. */
+export interface ConvertFixture {
+  ec2: Ec2Handle;
+  /** A VPC 10.0.0.0/16 in REGION. */
+  vpc: string;
+  /** A security group `app` in it, with no rules but the automatic egress. */
+  app: string;
+  /** A fresh simulator seeded with `seed`; a test that replaces it sets this field so that it is closed after. */
+  world: HaloWorld;
+  dir(): string;
+}
+
+/**
+ * Registers the hooks of a convert test file: CLI credentials for moto, then before every test a reset moto with
+ * one VPC and group `app`, and a fresh Halo simulator.
+ */
+export function convertFixture(seed: SeedData): ConvertFixture {
+  const env = cliEnvironment();
+  const f = { dir: env.dir } as ConvertFixture;
+  let destroy = (): void => {};
+  beforeAll(() => env.install());
+  afterAll(() => env.restore());
+  beforeEach(async () => {
+    await resetMoto(url);
+    const session = motoSession(url);
+    destroy = () => session.destroy();
+    f.ec2 = session.ec2(REGION);
+    f.vpc = await createVpc(f.ec2, '10.0.0.0/16');
+    f.app = await createGroup(f.ec2, f.vpc, 'app', 'app tier');
+    f.world = await startHaloWorld(env.dir(), seed);
+  });
+  afterEach(async () => {
+    destroy();
+    await f.world.sim.close();
+  });
+  return f;
 }
 
 /** Non-GET requests the simulator answered (the token request excluded): what a run wrote, or tried to. */
