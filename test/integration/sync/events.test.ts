@@ -13,17 +13,12 @@ import { handleDeliveries } from '../../../src/workflows/sync/deliveries.js';
 import { syncOnce } from '../../../src/workflows/sync/run.js';
 import { authorizeIngress, failed, instancesCall, logFile, sqsBatch, stateChange, viaEventBridge } from '../../helpers/cloudtrail.js';
 import { motoUrlForWorker } from '../../harness/moto.js';
-import { USERS, authorize, buildWorld, commits, runInstance, runningRuleNames, tcpFrom, type World } from './world.js';
+import { authorize, buildWorld, simKey, commits, runInstance, runningRuleNames, tcpFrom, type World } from './world.js';
 
 const motoUrl = motoUrlForWorker();
 const ctx: WorkflowContext = { connection: {}, warn: () => {}, debug: () => {} };
 const deps = (w: World, seen = new SeenEvents()) => ({ env: w.env, session: w.session, seen, options: { pollMs: 5 }, ctx });
 const syncRules = (w: World) => runningRuleNames(w.sim).filter((n) => n.startsWith('rp-sg-'));
-
-export async function simKey(w: World): Promise<string> {
-  const res = await fetch(`${w.sim.url}/api/`, { method: 'POST', body: new URLSearchParams({ type: 'keygen', user: 'ruleport', password: USERS.ruleport }) });
-  return /<key>([^<]+)<\/key>/.exec(await res.text())![1]!;
-}
 
 describe.skipIf(!motoUrl)('sync panos: event deliveries', () => {
   let w: World;

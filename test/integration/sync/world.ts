@@ -133,3 +133,9 @@ export function runningRuleNames(sim: PanosSim): string[] {
   const rules = xml.slice(xml.indexOf('<rules>'), xml.indexOf('</rules>'));
   return [...rules.matchAll(/<entry name="([^"]+)"/g)].map((m) => m[1]!);
 }
+
+/** An API key of the `ruleport` user, from the simulator's keygen. */
+export async function simKey(w: World): Promise<string> {
+  const res = await fetch(`${w.sim.url}/api/`, { method: 'POST', body: new URLSearchParams({ type: 'keygen', user: 'ruleport', password: USERS.ruleport }) });
+  return /<key>([^<]+)<\/key>/.exec(await res.text())![1]!;
+}
