@@ -21,7 +21,7 @@ export async function panosClient(target: PanosTarget, ctx: WorkflowContext): Pr
 export async function readLivePanos(client: PanosClient, target: PanosTarget, read: FileParseOptions = {}): Promise<Policy> {
   const config = await client.vsysConfig(target.vsys, 'running');
   const reading = readVsys(config, {
-    label: `panos:${target.label}`,
+    label: `panos:${new URL(target.baseUrl).host}`,
     ...(read.zones ? { zones: read.zones } : {}),
     ...(read.dropInexpressible ? { dropInexpressible: true } : {}),
   });
