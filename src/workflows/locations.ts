@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { InputError, type Policy } from '../model/index.js';
+import type { FileParseOptions } from '../platforms/platform.js';
 import { FILE_FORMATS } from '../platforms/registry.js';
 import type { WorkflowContext } from './context.js';
 import { LIVE_SCHEMES } from './live-schemes.js';
@@ -17,7 +18,7 @@ export interface LiveScheme {
   readonly scheme: string;
   /** One line for help text: the spec syntax. */
   readonly syntax: string;
-  load(spec: string, ctx: WorkflowContext): Promise<Policy[]>;
+  load(spec: string, ctx: WorkflowContext, read?: FileParseOptions): Promise<Policy[]>;
 }
 
 export function parseLocation(text: string): Location {
@@ -31,13 +32,17 @@ export function parseLocation(text: string): Location {
   return { kind: 'file', path: text, text };
 }
 
-/** Reads every policy of a location (narrowed by its selector). */
-export async function loadPolicies(location: Location, ctx: WorkflowContext): Promise<Policy[]> {
+/**
+ * Reads every policy of a location (narrowed by its selector).
+ * @param read reading choices for the formats that have them (the zone pair of a PAN-OS rulebase).
+ */
+export async function loadPolicies(location: Location, ctx: WorkflowContext, read: FileParseOptions = {}): Promise<Policy[]> {
+  const options: FileParseOptions = { warn: (m) => ctx.warn(m), ...read };
   if (location.kind === 'live') {
     const scheme = LIVE_SCHEMES.find((s) => s.scheme === location.scheme)!;
-    return scheme.load(location.spec, ctx);
+    return scheme.load(location.spec, ctx, options);
   }
-  const policies = await loadFile(location.path);
+  const policies = await loadFile(location.path, options);
   if (location.selector === undefined) return policies;
   const picked = policies.filter((p) => p.meta?.id === location.selector || p.name === location.selector);
   if (picked.length === 0) {
@@ -48,8 +53,8 @@ export async function loadPolicies(location: Location, ctx: WorkflowContext): Pr
 }
 
 /** Exactly one policy, or an error asking for a selector. */
-export async function loadPolicy(location: Location, ctx: WorkflowContext): Promise<Policy> {
-  const policies = await loadPolicies(location, ctx);
+export async function loadPolicy(location: Location, ctx: WorkflowContext, read: FileParseOptions = {}): Promise<Policy> {
+  const policies = await loadPolicies(location, ctx, read);
   if (policies.length !== 1) {
     const names = policies.map((p) => p.meta?.id ?? p.name).join(', ');
     throw new InputError(
@@ -60,7 +65,7 @@ export async function loadPolicy(location: Location, ctx: WorkflowContext): Prom
   return policies[0]!;
 }
 
-async function loadFile(path: string): Promise<Policy[]> {
+async function loadFile(path: string, options: FileParseOptions): Promise<Policy[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -82,5 +87,5 @@ async function loadFile(path: string): Promise<Policy[]> {
     const kinds = FILE_FORMATS.map((f) => f.platform).join(', ');
     throw new InputError({ file: path }, `unknown format (expected one of: ${kinds})`);
   }
-  return format.parse(doc, text, path);
+  return format.parse(doc, text, path, options);
 }

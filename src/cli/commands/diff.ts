@@ -6,16 +6,16 @@ import type { CommandEnv, GlobalOptions } from '../command-env.js';
 import { describeRegion } from '../describe.js';
 import { toJson } from '../io.js';
 import { parseRefMap } from '../ref-map.js';
+import { addZoneOptions, zoneReadOptions, type ZoneFlags } from '../zone-options.js';
 
-interface DiffOptions extends GlobalOptions {
+interface DiffOptions extends GlobalOptions, ZoneFlags {
   readonly mapGroup?: string[];
   readonly limit: string;
 }
 
 /** `ruleport diff <a> <b>`: semantic comparison; exit 0 equal, 1 different. */
 export function registerDiff(program: Command, env: CommandEnv): void {
-  program
-    .command('diff')
+  addZoneOptions(program.command('diff'))
     .description('compare what two policies allow; exit 0 when equivalent, 1 when they differ')
     .argument('<a>', 'first location')
     .argument('<b>', 'second location')
@@ -24,7 +24,8 @@ export function registerDiff(program: Command, env: CommandEnv): void {
     .action(async (a: string, b: string, _o: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<DiffOptions>();
       const ctx = env.context(opts);
-      const [pa, pb] = await Promise.all([loadPolicy(parseLocation(a), ctx), loadPolicy(parseLocation(b), ctx)]);
+      const read = zoneReadOptions(opts);
+      const [pa, pb] = await Promise.all([loadPolicy(parseLocation(a), ctx, read), loadPolicy(parseLocation(b), ctx, read)]);
       const result = compare(pa, pb, { mapRef: parseRefMap(opts.mapGroup ?? []), limit: Number(opts.limit) || 50 });
       env.io.stdout.write(opts.json ? `${toJson(diffJson(pa, pb, result))}\n` : renderDiff(pa, pb, result));
       env.setExit(result.equivalent ? EXIT.ok : EXIT.failed);

@@ -5,18 +5,19 @@ import type { CommandEnv, GlobalOptions } from '../command-env.js';
 import { describeAddresses, describeProtocol } from '../describe.js';
 import { toJson } from '../io.js';
 import { table } from '../table.js';
+import { addZoneOptions, zoneReadOptions, type ZoneFlags } from '../zone-options.js';
 
 /** `ruleport show <loc>`: the canonical view of each policy. */
 export function registerShow(program: Command, env: CommandEnv): void {
-  program
+  const cmd = program
     .command('show')
     .description('show the canonical view of the policies at a location')
-    .argument('<location>', 'file[#selector] or live location')
-    .action(async (loc: string, _o: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<GlobalOptions>();
-      const policies = await loadPolicies(parseLocation(loc), env.context(opts));
-      env.io.stdout.write(opts.json ? `${toJson({ policies })}\n` : policies.map(renderPolicy).join('\n'));
-    });
+    .argument('<location>', 'file[#selector] or live location');
+  addZoneOptions(cmd).action(async (loc: string, _o: unknown, c: Command) => {
+    const opts = c.optsWithGlobals<GlobalOptions & ZoneFlags>();
+    const policies = await loadPolicies(parseLocation(loc), env.context(opts), zoneReadOptions(opts));
+    env.io.stdout.write(opts.json ? `${toJson({ policies })}\n` : policies.map(renderPolicy).join('\n'));
+  });
 }
 
 export function renderPolicy(p: Policy): string {

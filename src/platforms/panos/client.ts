@@ -24,7 +24,9 @@ export const PANOS_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 250, maxD
 const DEFAULT_TIMEOUT_MS = 120_000;
 /** Commits take tens of seconds to minutes on real firewalls. */
 export const DEFAULT_COMMIT_TIMEOUT_MS = 15 * 60_000;
-const DEFAULT_POLL_MS = 2_000;
+/** Job polls start quickly (small commits finish in a second) and slow down to this. */
+const MAX_POLL_MS = 2_000;
+const FIRST_POLL_MS = 100;
 
 export const COMMIT_BUSY_TEXT = 'Another commit/validate is in progress';
 
@@ -100,6 +102,7 @@ export interface CommitOptions {
   readonly partialAdmins?: readonly string[];
   /** How long to wait for the job (and for another commit to finish first). */
   readonly timeoutMs?: number;
+  /** A fixed poll interval; default 100 ms doubling up to 2 s. */
   readonly pollMs?: number;
 }
 
@@ -313,7 +316,7 @@ export class PanosClient {
    */
   async commit(opts: CommitOptions = {}): Promise<CommitOutcome> {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_COMMIT_TIMEOUT_MS;
-    const pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
+    const pollMs = opts.pollMs ?? MAX_POLL_MS;
     const started = Date.now();
     const partial = opts.partialAdmins && opts.partialAdmins.length > 0 ? `<partial><admin>${opts.partialAdmins.map((a) => textElement('member', a)).join('')}</admin></partial>` : '';
     const cmd = `<commit>${textElement('description', opts.description ?? 'ruleport')}${partial}</commit>`;
@@ -331,7 +334,7 @@ export class PanosClient {
     }
     const jobId = childText(child(answer.node, 'result'), 'job');
     if (jobId === undefined) return { kind: 'nothing-to-commit' };
-    const job = await this.waitForJob(jobId, { timeoutMs: Math.max(0, timeoutMs - (Date.now() - started)), pollMs }, call);
+    const job = await this.waitForJob(jobId, { timeoutMs: Math.max(0, timeoutMs - (Date.now() - started)), ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}) }, call);
     if (job.result !== 'OK') {
       throw new PanosCommitError(call, `job ${job.id} ended ${job.result}${job.details.length > 0 ? `: ${job.details.join('; ')}` : ''}`, job);
     }
@@ -355,9 +358,9 @@ export class PanosClient {
   /** Polls a job until FIN. @throws PanosCommitError when it is still running at the timeout. */
   async waitForJob(id: string, opts: { timeoutMs?: number; pollMs?: number } = {}, call = `job ${id}`): Promise<CommitJob> {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_COMMIT_TIMEOUT_MS;
-    const pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
     const started = Date.now();
-    for (;;) {
+    for (let poll = 0; ; poll++) {
+      const pollMs = opts.pollMs ?? Math.min(MAX_POLL_MS, FIRST_POLL_MS * 2 ** poll);
       const job = await this.job(id);
       if (job.status === 'FIN') return job;
       if (Date.now() - started >= timeoutMs) {
