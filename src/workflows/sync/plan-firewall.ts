@@ -37,7 +37,7 @@ export type SyncPayload =
 export type SyncChange = Change<SyncPayload>;
 
 export interface FirewallPlan extends Plan<SyncPayload> {
-  /** Rules in rulebase order as they will be after the plan (for moves). */
+  /** The rule sync's rules are placed above (moves are relative to it). */
   readonly bottomRule: string;
 }
 
