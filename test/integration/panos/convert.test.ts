@@ -9,21 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPanosSim, type PanosSim } from '../../../sim/panos/index.js';
-import { run } from '../../../src/cli/run.js';
 import { PanosClient } from '../../../src/platforms/panos/client.js';
-
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function cli(...args: string[]): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
+import { cli, type Result } from './cli-run.js';
 
 const HOSTILE = "evil']/../../entry[@name='Clean up";
 const rule = (name: string, from: string, to: string, dst: string, service: string, action = 'allow'): string =>
