@@ -4,7 +4,7 @@
  * security-group evaluator written here, idempotency, commit failure and contention (ruleport's candidate changes
  * reverted, other admins' untouched), hostile names.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,6 +182,8 @@ describe('convert security groups --to panos:', () => {
     expect(candidate).toContain('alice-host');
     expect(candidate).not.toContain('tcp_8443');
     expect(ruleOrder(candidate)).toEqual(ruleOrder(running));
+    const last = JSON.parse(readFileSync(journal, 'utf8').trim().split('\n').pop()!) as { object: string; result: string; detail: { reverted: boolean } };
+    expect(last).toMatchObject({ object: 'commit', result: 'failed', detail: { reverted: true } });
   });
 
   it('another admin holding the commit lock: clear error, reverted', async () => {
