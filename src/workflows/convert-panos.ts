@@ -16,7 +16,7 @@ import { compare } from '../engine/index.js';
 import { InputError, RemoteError, VerificationError, type Policy } from '../model/index.js';
 import { applyPlan, type Change, type Plan } from '../plan/index.js';
 import { PanosChangeBatch } from '../platforms/panos/change-batch.js';
-import type { PanosClient } from '../platforms/panos/client.js';
+import { PanosCommitError, type PanosClient } from '../platforms/panos/client.js';
 import { parsePanosTarget, type PanosTarget } from '../platforms/panos/credentials.js';
 import { toConfigXml, toSetCommands } from '../platforms/panos/config-text.js';
 import {
@@ -293,11 +293,20 @@ function liveConversion(
         );
         throw new RemoteError('panos', `apply (${failure.object})`, `${failure.error}; ${undone}`);
       }
-      const done = await batch.commit({
-        description: `ruleport convert ${req.source}`.slice(0, 250),
-        partial: req.partialCommit,
-        ...(req.commitTimeoutMs !== undefined ? { timeoutMs: req.commitTimeoutMs } : {}),
-      });
+      // The commit is journaled too: the candidate edits above only count once it succeeded.
+      const where = `panos:${target.label}`;
+      const done = await batch
+        .commit({
+          description: `ruleport convert ${req.source}`.slice(0, 250),
+          partial: req.partialCommit,
+          ...(req.commitTimeoutMs !== undefined ? { timeoutMs: req.commitTimeoutMs } : {}),
+        })
+        .catch((e: unknown) => {
+          const reverted = e instanceof PanosCommitError && e.reverted;
+          options?.journal?.append({ target: where, change: 'update', object: 'commit', result: 'failed', error: (e as Error).message, detail: { reverted, job: e instanceof PanosCommitError ? e.job?.id : undefined } });
+          throw e;
+        });
+      options?.journal?.append({ target: where, change: 'update', object: 'commit', result: 'ok', detail: done.kind === 'committed' ? { job: done.job.id } : { nothingToCommit: true } });
       if (done.kind === 'committed') {
         job = Number(done.job.id);
         outcome.push(`committed: job ${done.job.id} ${done.job.result}${req.partialCommit ? ' (partial commit of ruleport\'s changes)' : ''}`);

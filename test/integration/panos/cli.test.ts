@@ -9,20 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPanosSim, type PanosSim } from '../../../sim/panos/index.js';
 import { run } from '../../../src/cli/run.js';
 import { PanosClient } from '../../../src/platforms/panos/client.js';
+import { cli } from './cli-run.js';
 import { makeTestCert } from '../../helpers/tls-cert.js';
-
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function cli(...args: string[]): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
 
 const FIXTURE = new URL('../../fixtures/panos/running-config.xml', import.meta.url).pathname;
 const saved = { password: process.env.PANOS_PASSWORD, key: process.env.PANOS_API_KEY };

@@ -4,26 +4,13 @@
  * security-group evaluator written here, idempotency, commit failure and contention (ruleport's candidate changes
  * reverted, other admins' untouched), hostile names.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPanosSim, type PanosSim } from '../../../sim/panos/index.js';
-import { run } from '../../../src/cli/run.js';
 import { PanosClient } from '../../../src/platforms/panos/client.js';
-
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function cli(...args: string[]): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
+import { cli, type Result } from './cli-run.js';
 
 const HOSTILE = "evil']/../../entry[@name='Clean up";
 const rule = (name: string, from: string, to: string, dst: string, service: string, action = 'allow'): string =>
@@ -195,6 +182,8 @@ describe('convert security groups --to panos:', () => {
     expect(candidate).toContain('alice-host');
     expect(candidate).not.toContain('tcp_8443');
     expect(ruleOrder(candidate)).toEqual(ruleOrder(running));
+    const last = JSON.parse(readFileSync(journal, 'utf8').trim().split('\n').pop()!) as { object: string; result: string; detail: { reverted: boolean } };
+    expect(last).toMatchObject({ object: 'commit', result: 'failed', detail: { reverted: true } });
   });
 
   it('another admin holding the commit lock: clear error, reverted', async () => {
