@@ -137,6 +137,12 @@ describe.skipIf(!motoUrl)('sync panos: reconcile against moto and sim/panos', ()
     // Restored: a second run sees nothing to do.
     const again = await run(w);
     expect(again.plan.changes.every((c) => c.kind === 'keep')).toBe(true);
+    // Disabling it by hand is drift too.
+    w.sim.editAsAdmin('alice', 'set', `${RULES}/entry[@name='${name}']`, '<disabled>yes</disabled>');
+    await alice.commit({ pollMs: 5 });
+    const reenabled = await run(w);
+    expect(reenabled.plan.changes.filter((c) => c.kind === 'update').map((c) => c.object)).toEqual([`rule ${name}`]);
+    expect(w.sim.runningXml()).not.toMatch(/<disabled>yes<\/disabled>/);
   });
 
   it('a failed commit reverts sync’s candidate changes, leaves other admins’ pending edits, and the next run retries', async () => {
