@@ -3,6 +3,7 @@
  * firewall client, its target, and one AWS identity per configured account (the caller's own when none is
  * configured). Shared by the CLI and the Lambda handler.
  */
+import { dirname, resolve } from 'node:path';
 import { InputError } from '../../model/index.js';
 import { AwsSession, type AwsSessionOptions } from '../../platforms/aws/session.js';
 import { PanosClient } from '../../platforms/panos/client.js';
@@ -31,8 +32,10 @@ export async function buildSyncEnvironment(config: SyncConfig, conn: SyncConnect
     throw new InputError({ file: config.file, object: 'key firewall.location' }, `expected panos:HOST[/vsysN], got ${JSON.stringify(location)}`);
   }
   const target = parsePanosTarget(location.slice('panos:'.length));
+  // A key file named in ruleport.yaml is relative to that file, as a path in a config file is read.
+  const keyFile = config.firewall.apiKeyFile ? resolve(dirname(config.file), config.firewall.apiKeyFile) : conn.apiKeyFile;
   const panos: PanosConnectOptions = {
-    ...(config.firewall.apiKeyFile ?? conn.apiKeyFile ? { apiKeyFile: config.firewall.apiKeyFile ?? conn.apiKeyFile } : {}),
+    ...(keyFile ? { apiKeyFile: keyFile } : {}),
     ...(conn.user ? { user: conn.user } : {}),
     ...(conn.caFile ? { caFile: conn.caFile } : {}),
     ...(conn.insecure ? { insecure: true } : {}),
