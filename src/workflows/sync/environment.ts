@@ -32,8 +32,8 @@ export async function buildSyncEnvironment(config: SyncConfig, conn: SyncConnect
     throw new InputError({ file: config.file, object: 'key firewall.location' }, `expected panos:HOST[/vsysN], got ${JSON.stringify(location)}`);
   }
   const target = parsePanosTarget(location.slice('panos:'.length));
-  // A key file named in ruleport.yaml is relative to that file, as a path in a config file is read.
-  const keyFile = config.firewall.apiKeyFile ? resolve(dirname(config.file), config.firewall.apiKeyFile) : conn.apiKeyFile;
+  // --api-key-file wins over ruleport.yaml; a path in ruleport.yaml is relative to that file.
+  const keyFile = conn.apiKeyFile ?? (config.firewall.apiKeyFile ? resolve(dirname(config.file), config.firewall.apiKeyFile) : undefined);
   const panos: PanosConnectOptions = {
     ...(keyFile ? { apiKeyFile: keyFile } : {}),
     ...(conn.user ? { user: conn.user } : {}),
