@@ -3,7 +3,7 @@
  * the desired rulebase, plan the difference over what sync owns, and (unless dry) apply it with one commit.
  * Every trigger — a schedule, a batch of events — runs this whole loop: events are hints, AWS is the truth.
  */
-import { PanosClient } from '../../platforms/panos/client.js';
+import type { PanosClient } from '../../platforms/panos/client.js';
 import type { PanosTarget } from '../../platforms/panos/credentials.js';
 import { entries, path } from '../../platforms/panos/xml.js';
 import type { Journal } from '../../plan/index.js';
