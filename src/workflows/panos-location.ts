@@ -12,9 +12,16 @@ import { DEFAULT_ZONES, readVsys, type ZonePair } from '../platforms/panos/parse
 import type { WorkflowContext } from './context.js';
 import type { LiveScheme } from './locations.js';
 
-/** A client for a `panos:` spec, from the context's connection flags. */
-export async function panosClient(target: PanosTarget, ctx: WorkflowContext): Promise<PanosClient> {
-  return connectPanos(target, ctx.connection, ctx);
+/** Clients per context and firewall, so one command generates one key per firewall (`check --confirm-on-device`). */
+const clients = new WeakMap<WorkflowContext, Map<string, Promise<PanosClient>>>();
+
+/** A client for a `panos:` spec, from the context's connection flags; one per firewall and context. */
+export function panosClient(target: PanosTarget, ctx: WorkflowContext): Promise<PanosClient> {
+  let byUrl = clients.get(ctx);
+  if (!byUrl) clients.set(ctx, (byUrl = new Map()));
+  let client = byUrl.get(target.baseUrl);
+  if (!client) byUrl.set(target.baseUrl, (client = connectPanos(target, ctx.connection, ctx)));
+  return client;
 }
 
 /** The running rulebase of the target's vsys, for a zone pair. */
