@@ -9,6 +9,7 @@ import { PanosClient } from '../src/platforms/panos/client.js';
 import { readRunningConfig } from '../src/platforms/panos/parse.js';
 import { prng } from './prng.js';
 import type { BenchRow } from './run.js';
+import { time } from './timing.js';
 
 const RULES = 10_000;
 const LOCAL_QUERIES = 20_000;
@@ -37,12 +38,6 @@ function makeConfig(n: number): string {
   }
   rules.push('<entry name="Clean up"><from><member>any</member></from><to><member>any</member></to><source><member>any</member></source><destination><member>any</member></destination><application><member>any</member></application><service><member>any</member></service><action>deny</action></entry>');
   return `<config version="10.1.0"><devices><entry name="localhost.localdomain"><vsys><entry name="vsys1"><address>${addresses.join('')}</address><address-group>${groups.join('')}</address-group><service>${services.join('')}</service><rulebase><security><rules>${rules.join('')}</rules></security></rulebase></entry></vsys></entry></devices></config>`;
-}
-
-function time<T>(f: () => T): [T, number] {
-  const t = process.hrtime.bigint();
-  const v = f();
-  return [v, Number(process.hrtime.bigint() - t) / 1e6];
 }
 
 export async function run(): Promise<BenchRow[]> {
