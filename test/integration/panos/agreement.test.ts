@@ -52,7 +52,12 @@ function randomFlows(count: number, seed: number): Flow[] {
     if (aimed && kind < 0.6) out.push({ ...base, protocol: 6, port: pick([22, 80, 443, 8080, 53]) });
     else if (kind < 0.6) out.push({ ...base, protocol: 6, port: r() < 0.85 ? pick(tcpPorts) : 1 + Math.floor(r() * 65535) });
     else if (kind < 0.85) out.push({ ...base, protocol: 17, port: pick([53, 123, 389, 514, 515, 1 + Math.floor(r() * 65535)]) });
-    else out.push({ ...base, protocol: 1, icmpType: pick([0, 3, 8, 8, 11]), icmpCode: 0 });
+    else if (kind < 0.95) out.push({ ...base, protocol: 1, icmpType: pick([0, 3, 8, 8, 11]), icmpCode: 0 });
+    else {
+      // IPv6: ICMPv6 (ping is echo-request on both versions) and TCP.
+      const v6 = { direction, src: `2001:db8:${octet().toString(16)}::${octet().toString(16)}`, dst: `2001:db8:ff::${octet().toString(16)}` } as const;
+      out.push(r() < 0.6 ? { ...v6, protocol: 58, icmpType: pick([128, 129, 1]), icmpCode: 0 } : { ...v6, protocol: 6, port: pick([21, 22, 443]) });
+    }
   }
   return out;
 }
