@@ -61,9 +61,9 @@ describe('ruleport show / check / diff on panos:', () => {
     const denied = await cli('check', `panos:${sim.url}`, '--user', 'admin', '--flow', 'tcp 192.0.2.1 -> 172.20.10.5:22', '--confirm-on-device');
     expect(denied.code).toBe(1);
     expect(denied.stdout).toContain('device agrees: DENIED by rule deny-ssh-non-partners');
-    const out = await cli('check', `panos:${sim.url}`, '--user', 'admin', '--flow', 'tcp 172.20.200.224 -> 8.8.8.8:443', '--direction', 'egress', '--confirm-on-device');
-    expect(out.code).toBe(0);
-    expect(out.stdout).toContain('device agrees: ALLOWED by rule allow-web-out');
+    const egress = await cli('check', `panos:${sim.url}`, '--user', 'admin', '--flow', 'tcp 172.20.200.224 -> 8.8.8.8:443', '--direction', 'egress', '--confirm-on-device');
+    expect(egress.code).toBe(0);
+    expect(egress.stdout).toContain('device agrees: ALLOWED by rule allow-web-out');
 
     const client = new PanosClient({ baseUrl: sim.url, auth: { kind: 'password', user: 'admin', password: 'admin', source: 'test' } });
     await client.registerIps([{ ip: '10.50.0.1', tags: ['app', 'prod'] }]);
