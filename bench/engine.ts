@@ -5,19 +5,9 @@
  */
 import { compare, PolicyIndex, ruleUse } from '../src/engine/index.js';
 import type { Flow, Policy, Rule } from '../src/model/index.js';
+import { prng } from './prng.js';
 import type { BenchRow } from './run.js';
-
-/** A seeded generator, so every run measures the same policies. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { time } from './timing.js';
 
 /** A security-group-like rule set: specific ports from varied CIDRs, some ranges, some ICMP, both directions. */
 function makePolicy(n: number, seed: number): Policy {
@@ -53,12 +43,6 @@ function makePolicy(n: number, seed: number): Policy {
     directions: ['ingress', 'egress'],
     rules,
   };
-}
-
-function time<T>(f: () => T): [T, number] {
-  const t = process.hrtime.bigint();
-  const r = f();
-  return [r, Number(process.hrtime.bigint() - t) / 1e6];
 }
 
 export async function run(): Promise<BenchRow[]> {

@@ -7,23 +7,14 @@ import { PolicyIndex } from '../src/engine/index.js';
 import type { Flow } from '../src/model/index.js';
 import { PanosClient } from '../src/platforms/panos/client.js';
 import { readRunningConfig } from '../src/platforms/panos/parse.js';
+import { prng } from './prng.js';
 import type { BenchRow } from './run.js';
+import { time } from './timing.js';
 
 const RULES = 10_000;
 const LOCAL_QUERIES = 20_000;
 /** The simulator evaluates each lookup by walking the whole rulebase: a few dozen lookups give a stable mean. */
 const DEVICE_QUERIES = 40;
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A rulebase like an estate's: address objects and groups, service objects, App-IDs, some denies, a bottom rule. */
 function makeConfig(n: number): string {
@@ -47,12 +38,6 @@ function makeConfig(n: number): string {
   }
   rules.push('<entry name="Clean up"><from><member>any</member></from><to><member>any</member></to><source><member>any</member></source><destination><member>any</member></destination><application><member>any</member></application><service><member>any</member></service><action>deny</action></entry>');
   return `<config version="10.1.0"><devices><entry name="localhost.localdomain"><vsys><entry name="vsys1"><address>${addresses.join('')}</address><address-group>${groups.join('')}</address-group><service>${services.join('')}</service><rulebase><security><rules>${rules.join('')}</rules></security></rulebase></entry></vsys></entry></devices></config>`;
-}
-
-function time<T>(f: () => T): [T, number] {
-  const t = process.hrtime.bigint();
-  const v = f();
-  return [v, Number(process.hrtime.bigint() - t) / 1e6];
 }
 
 export async function run(): Promise<BenchRow[]> {

@@ -129,8 +129,8 @@ export async function planPanosConversion(req: ToPanosRequest, deps: ToPanosDeps
   if (!live) return fileConversion(req, rendered, vsys, units, preview);
 
   const client = deps.client ?? (await panosClient(target!, ctx));
-  const candidate = await client.vsysConfig(vsys, 'candidate');
-  const plan = planLive(req, target!, candidate, allObjects, units, notes);
+  const [running, candidate] = await Promise.all([client.vsysConfig(vsys, 'running'), client.vsysConfig(vsys, 'candidate')]);
+  const plan = planLive(req, target!, { running, candidate }, allObjects, units, notes);
   return liveConversion(req, client, target!, plan, units, preview);
 }
 
@@ -157,62 +157,76 @@ function owned(prefix: string): (rule: { readonly name: string; readonly tags: r
   return (r) => r.tags.includes(RULEPORT_TAG) && pattern.test(r.name);
 }
 
-function planLive(req: ToPanosRequest, target: PanosTarget, candidate: VsysConfig, objects: readonly PanosObject[], units: readonly Unit[], notes: string[]): Plan<PanosChangePayload> {
+/**
+ * The changes that make both the running and the candidate configuration hold exactly the rendered rules and
+ * objects: change detection against what is committed, so that a run interrupted before its commit (edits left in
+ * the candidate) is converged and committed by the next run, not mistaken for done.
+ */
+function planLive(
+  req: ToPanosRequest,
+  target: PanosTarget,
+  configs: { readonly running: VsysConfig; readonly candidate: VsysConfig },
+  objects: readonly PanosObject[],
+  units: readonly Unit[],
+  notes: string[],
+): Plan<PanosChangePayload> {
   const where = `panos:${target.label}`;
+  const both = [configs.running, configs.candidate] as const;
   const changes: Change<PanosChangePayload>[] = [];
   for (const o of objects) {
-    const existing = entryNamed(child(candidate.vsys, OBJECT_CONTAINER[o.kind]), o.name);
+    const found = both.map((c) => entryNamed(child(c.vsys, OBJECT_CONTAINER[o.kind]), o.name));
     const object = `${o.kind} ${o.name}`;
-    if (!existing) {
-      changes.push({ kind: 'create', target: where, object, after: { kind: 'object', object: o } });
-      continue;
+    const read = found.map((e) => (e ? objectFromXml(o.kind, e) : undefined));
+    for (let i = 0; i < 2; i++) {
+      const current = read[i];
+      if (!found[i] || o.kind === 'tag' || sameObject(o, current)) continue;
+      if (!current || current.kind === 'tag' || !current.tag.includes(RULEPORT_TAG)) {
+        throw new InputError({ object: `${where} ${object}` }, `exists and is not ruleport's (no tag ${RULEPORT_TAG}, or a shape ruleport does not write): not changing it`);
+      }
     }
-    const current = objectFromXml(o.kind, existing);
-    if (sameObject(o, current)) {
-      changes.push({ kind: 'keep', target: where, object });
-      continue;
-    }
-    if (!current || current.kind === 'tag' || !current.tag.includes(RULEPORT_TAG)) {
-      throw new InputError({ object: `${where} ${object}` }, `exists and is not ruleport's (no tag ${RULEPORT_TAG}, or a shape ruleport does not write): not changing it`);
-    }
-    changes.push({ kind: 'update', target: where, object, before: { kind: 'object', object: current }, after: { kind: 'object', object: o } });
+    if (found.every((e) => e !== undefined) && read.every((c) => sameObject(o, c))) changes.push({ kind: 'keep', target: where, object });
+    else if (!found[0]) changes.push({ kind: 'create', target: where, object, after: { kind: 'object', object: o } });
+    else changes.push({ kind: 'update', target: where, object, before: { kind: 'object', object: read[0]! }, after: { kind: 'object', object: o } });
   }
 
-  const ruleEntries = entries(child(child(child(candidate.vsys, 'rulebase'), 'security'), 'rules'));
-  const order = ruleEntries.map((e) => e.attrs.name ?? '');
-  if (!order.includes(req.below!)) {
+  const ruleEntries = both.map((c) => entries(child(child(child(c.vsys, 'rulebase'), 'security'), 'rules')));
+  const orders = ruleEntries.map((list) => list.map((e) => e.attrs.name ?? ''));
+  if (!orders[0]!.includes(req.below!) || !orders[1]!.includes(req.below!)) {
+    const order = orders[0]!;
     throw new InputError({ field: '--below' }, `no rule ${JSON.stringify(req.below)} in ${where} (rules: ${order.slice(-5).join(', ') || 'none'}${order.length > 5 ? ', …' : ''})`);
   }
   const desired = units.flatMap((u) => u.rules);
   const desiredNames = new Set(desired.map((r) => r.name));
-  for (const r of desired) {
-    const existing = ruleEntries.find((e) => e.attrs.name === r.name);
-    const object = `rule ${r.name}`;
-    if (!existing) {
-      changes.push({ kind: 'create', target: where, object, after: { kind: 'rule', rule: r } });
-      continue;
-    }
-    const current = ruleFromXml(existing);
-    if (!current.tag.includes(RULEPORT_TAG)) {
-      throw new InputError({ object: `${where} ${object}` }, `exists and is not ruleport's (no tag ${RULEPORT_TAG}): not changing it; pick another --rule-prefix`);
-    }
-    if (sameRule(r, current) && !hasExtraFields(existing)) changes.push({ kind: 'keep', target: where, object });
-    else changes.push({ kind: 'update', target: where, object, before: { kind: 'rule', rule: current }, after: { kind: 'rule', rule: r } });
-  }
   if (desiredNames.has(req.below!)) throw new InputError({ field: '--below' }, `${req.below} is one of the rules ruleport writes`);
+  for (const r of desired) {
+    const found = ruleEntries.map((list) => list.find((e) => e.attrs.name === r.name));
+    const object = `rule ${r.name}`;
+    for (const e of found) {
+      if (e && !ruleFromXml(e).tag.includes(RULEPORT_TAG)) {
+        throw new InputError({ object: `${where} ${object}` }, `exists and is not ruleport's (no tag ${RULEPORT_TAG}): not changing it; pick another --rule-prefix`);
+      }
+    }
+    const same = (e: XNode | undefined): boolean => e !== undefined && sameRule(r, ruleFromXml(e)) && !hasExtraFields(e);
+    if (found.every(same)) changes.push({ kind: 'keep', target: where, object });
+    else if (!found[0]) changes.push({ kind: 'create', target: where, object, after: { kind: 'rule', rule: r } });
+    else changes.push({ kind: 'update', target: where, object, before: { kind: 'rule', rule: ruleFromXml(found[0]) }, after: { kind: 'rule', rule: r } });
+  }
+  const stale = new Map<string, XNode>();
   for (const u of units) {
-    for (const e of ruleEntries) {
-      const name = e.attrs.name ?? '';
-      if (!desiredNames.has(name) && owned(u.prefix)({ name, tags: ruleFromXml(e).tag })) {
-        changes.push({ kind: 'delete', target: where, object: `rule ${name}`, before: { kind: 'rule', rule: ruleFromXml(e) } });
+    for (const list of ruleEntries) {
+      for (const e of list) {
+        const name = e.attrs.name ?? '';
+        if (!desiredNames.has(name) && !stale.has(name) && owned(u.prefix)({ name, tags: ruleFromXml(e).tag })) stale.set(name, e);
       }
     }
   }
-  // Placement: ruleport's rules, in order, right above the bottom rule.
-  const deleted = new Set(changes.filter((c) => c.kind === 'delete').map((c) => c.object.slice('rule '.length)));
-  const after = [...order.filter((n) => !deleted.has(n)), ...desired.map((r) => r.name).filter((n) => !order.includes(n))];
-  const at = after.indexOf(req.below!);
-  const placed = desired.length === 0 || desired.every((r, i) => after[at - desired.length + i] === r.name);
+  for (const [name, e] of stale) changes.push({ kind: 'delete', target: where, object: `rule ${name}`, before: { kind: 'rule', rule: ruleFromXml(e) } });
+  // Placement: ruleport's rules, in order, right above the bottom rule — in both configurations.
+  const placed = orders.every((order) => {
+    const after = [...order.filter((n) => !stale.has(n)), ...desired.map((r) => r.name).filter((n) => !order.includes(n))];
+    const at = after.indexOf(req.below!);
+    return desired.every((r, i) => after[at - desired.length + i] === r.name);
+  });
   if (!placed) {
     for (const r of desired) changes.push({ kind: 'move', target: where, object: `rule ${r.name}`, where: `before ${req.below}` });
   }

@@ -13,10 +13,10 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { InputError, RemoteError } from '../../model/index.js';
+import { InputError, RemoteError, type Flow } from '../../model/index.js';
 import { backoffDelay, type RetryPolicy } from '../aws/retry.js';
 import { loadPanosAuth, loadPanosTls, type PanosAuth, type PanosConnectOptions, type PanosTarget, type PanosTls } from './credentials.js';
-import { PANOS, type VsysConfig } from './parse.js';
+import { PANOS, type VsysConfig, type ZonePair } from './parse.js';
 import { child, childText, childrenOf, entries, escapeXml, lines, parseXml, textElement, type XNode } from './xml.js';
 import { SHARED_XPATH, vsysXpath } from './xpath.js';
 
@@ -120,6 +120,24 @@ export interface PolicyMatchQuery {
   readonly application?: string;
   readonly icmpType?: number;
   readonly icmpCode?: number;
+}
+
+/**
+ * The lookup for one concrete flow between a zone pair: ingress flows go from→to, egress flows to→from (the
+ * way a rulebase is read for the pair).
+ */
+export function flowQuery(flow: Flow, zones: ZonePair): PolicyMatchQuery {
+  const [from, to] = flow.direction === 'ingress' ? [zones.from, zones.to] : [zones.to, zones.from];
+  return {
+    from,
+    to,
+    source: flow.src,
+    destination: flow.dst,
+    protocol: flow.protocol,
+    ...(flow.port !== undefined ? { destinationPort: flow.port } : {}),
+    ...(flow.icmpType !== undefined ? { icmpType: flow.icmpType } : {}),
+    ...(flow.icmpCode !== undefined ? { icmpCode: flow.icmpCode } : {}),
+  };
 }
 
 /** The rule a lookup matched. */

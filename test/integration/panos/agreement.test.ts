@@ -6,10 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prng } from '../../../bench/prng.js';
 import { startPanosSim, type PanosSim } from '../../../sim/panos/index.js';
 import { allows, compare } from '../../../src/engine/index.js';
 import type { Flow, Policy } from '../../../src/model/index.js';
-import { PanosClient, type PolicyMatchQuery } from '../../../src/platforms/panos/client.js';
+import { PanosClient, flowQuery } from '../../../src/platforms/panos/client.js';
 import { toConfigXml } from '../../../src/platforms/panos/config-text.js';
 import { readRunningConfig } from '../../../src/platforms/panos/parse.js';
 import { renderRulebase } from '../../../src/platforms/panos/render.js';
@@ -17,18 +18,6 @@ import { renderRulebase } from '../../../src/platforms/panos/render.js';
 const FIXTURE = readFileSync(new URL('../../fixtures/panos/running-config.xml', import.meta.url), 'utf8');
 const ZONES = { from: 'untrust', to: 'trust' };
 const FLOWS = 2000;
-
-/** Deterministic PRNG (mulberry32), so a failure names a reproducible flow. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Addresses near every object of the fixture (inside, on the edges, just outside) and some at random. */
 function randomFlows(count: number, seed: number): Flow[] {
@@ -63,29 +52,21 @@ function randomFlows(count: number, seed: number): Flow[] {
     if (aimed && kind < 0.6) out.push({ ...base, protocol: 6, port: pick([22, 80, 443, 8080, 53]) });
     else if (kind < 0.6) out.push({ ...base, protocol: 6, port: r() < 0.85 ? pick(tcpPorts) : 1 + Math.floor(r() * 65535) });
     else if (kind < 0.85) out.push({ ...base, protocol: 17, port: pick([53, 123, 389, 514, 515, 1 + Math.floor(r() * 65535)]) });
-    else out.push({ ...base, protocol: 1, icmpType: pick([0, 3, 8, 8, 11]), icmpCode: 0 });
+    else if (kind < 0.95) out.push({ ...base, protocol: 1, icmpType: pick([0, 3, 8, 8, 11]), icmpCode: 0 });
+    else {
+      // IPv6: ICMPv6 (ping is echo-request on both versions) and TCP.
+      const v6 = { direction, src: `2001:db8:${octet().toString(16)}::${octet().toString(16)}`, dst: `2001:db8:ff::${octet().toString(16)}` } as const;
+      out.push(r() < 0.6 ? { ...v6, protocol: 58, icmpType: pick([128, 129, 1]), icmpCode: 0 } : { ...v6, protocol: 6, port: pick([21, 22, 443]) });
+    }
   }
   return out;
-}
-
-function query(flow: Flow): PolicyMatchQuery {
-  const [from, to] = flow.direction === 'ingress' ? [ZONES.from, ZONES.to] : [ZONES.to, ZONES.from];
-  return {
-    from,
-    to,
-    source: flow.src,
-    destination: flow.dst,
-    protocol: flow.protocol,
-    ...(flow.port !== undefined ? { destinationPort: flow.port } : {}),
-    ...(flow.icmpType !== undefined ? { icmpType: flow.icmpType, icmpCode: flow.icmpCode ?? 0 } : {}),
-  };
 }
 
 /** The simulator's verdict and rule for each flow (no rule: the interzone default denies). */
 async function deviceVerdicts(client: PanosClient, flows: readonly Flow[]): Promise<Array<{ allowed: boolean; rule: string | undefined }>> {
   const out: Array<{ allowed: boolean; rule: string | undefined }> = [];
   for (let i = 0; i < flows.length; i += 25) {
-    const chunk = await Promise.all(flows.slice(i, i + 25).map((f) => client.testSecurityPolicyMatch(query(f))));
+    const chunk = await Promise.all(flows.slice(i, i + 25).map((f) => client.testSecurityPolicyMatch(flowQuery(f, ZONES))));
     out.push(...chunk.map((m) => ({ allowed: m?.action === 'allow', rule: m?.rule })));
   }
   return out;

@@ -42,18 +42,28 @@ describe('ruleport show / check / diff on panos:', () => {
     expect(live.stderr).toContain('disabled rules skipped: legacy-allow-all');
     const other = await cli('show', `panos:${sim.url}`, '--user', 'admin', '--from-zone', 'dmz', '--to-zone', 'trust');
     expect(other.stdout).toContain('allow-reporting');
+    const lint = await cli('lint', `panos:${sim.url}`, '--user', 'admin', '--from-zone', 'untrust', '--to-zone', 'trust');
+    expect(lint.code).toBe(1);
+    expect(lint.stdout).toContain('redundant  removing it changes nothing — #13 [Clean up]');
+    const half = await cli('show', `panos:${sim.url}`, '--user', 'admin', '--from-zone', 'dmz');
+    expect(half.stderr).toBe('ruleport: --to-zone: give --from-zone and --to-zone together\n');
     const diff = await cli('diff', `panos:${sim.url}`, FIXTURE, '--user', 'admin');
     expect(diff.code).toBe(0);
     expect(diff.stdout).toMatch(/^equivalent: /);
   });
 
   it('check --confirm-on-device: agreement, and a real disagreement (a registered IP the local copy cannot know)', async () => {
+    const keygens = sim.requestLog.filter((e) => e.type === 'keygen').length;
     const ok = await cli('check', `panos:${sim.url}`, '--user', 'admin', '--flow', 'tcp 198.51.100.7 -> 172.20.10.5:22', '--confirm-on-device');
     expect(ok.code).toBe(0);
+    expect(sim.requestLog.filter((e) => e.type === 'keygen').length).toBe(keygens + 1);
     expect(ok.stdout).toContain('device agrees: ALLOWED by rule allow-ssh-partners');
     const denied = await cli('check', `panos:${sim.url}`, '--user', 'admin', '--flow', 'tcp 192.0.2.1 -> 172.20.10.5:22', '--confirm-on-device');
     expect(denied.code).toBe(1);
     expect(denied.stdout).toContain('device agrees: DENIED by rule deny-ssh-non-partners');
+    const egress = await cli('check', `panos:${sim.url}`, '--user', 'admin', '--flow', 'tcp 172.20.200.224 -> 8.8.8.8:443', '--direction', 'egress', '--confirm-on-device');
+    expect(egress.code).toBe(0);
+    expect(egress.stdout).toContain('device agrees: ALLOWED by rule allow-web-out');
 
     const client = new PanosClient({ baseUrl: sim.url, auth: { kind: 'password', user: 'admin', password: 'admin', source: 'test' } });
     await client.registerIps([{ ip: '10.50.0.1', tags: ['app', 'prod'] }]);

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPanosSim, type PanosSim } from '../../../sim/panos/index.js';
 import { PanosClient } from '../../../src/platforms/panos/client.js';
+import { RemoteError } from '../../../src/model/index.js';
+import { parseRefMap } from '../../../src/cli/ref-map.js';
+import { planPanosConversion } from '../../../src/workflows/convert-panos.js';
 import { cli, type Result } from './cli-run.js';
 
 const HOSTILE = "evil']/../../entry[@name='Clean up";
@@ -203,6 +206,29 @@ describe('convert security groups --to panos:', () => {
     expect(sim.runningXml()).not.toContain('alice-host');
     // The rule that is no longer wanted (the group lost rules) was deleted: only ruleport's rules of that prefix.
     expect(ruleOrder(sim.runningXml()).filter((n) => n.startsWith('sg-0000000000000aaa1'))).toEqual(['sg-0000000000000aaa1-1']);
+  });
+
+  it('a run that lost its commit answer leaves its edits pending; the next run converges and commits them', async () => {
+    writeFileSync(sgFile, JSON.stringify({ SecurityGroups: [group('sg-0000000000000aaa1', 'web', [perm('tcp', 9443, 9443, '192.0.2.0/24')], []), GROUPS[1]] }));
+    class LostCommit extends PanosClient {
+      override async commit(): Promise<never> {
+        throw new RemoteError('panos', 'commit', 'cannot reach the firewall (ECONNRESET)');
+      }
+    }
+    const lost = new LostCommit({ baseUrl: sim.url, auth: { kind: 'password', user: 'admin', password: 'admin', source: 'test' } });
+    const ctx = { connection: {}, warn: () => {}, debug: () => {} };
+    const conv = await planPanosConversion(
+      { source: sgFile, to: `panos:${sim.url}`, zones: { from: 'untrust', to: 'trust' }, below: 'Clean up', serviceMode: 'application-default', mapRef: parseRefMap([]), partialCommit: true },
+      { ctx, client: lost },
+    );
+    await expect(conv.apply()).rejects.toThrow(/may or may not have been enqueued and ruleport's candidate changes are still there/);
+    expect(sim.candidateXml()).toContain('tcp_9443');
+    expect(sim.runningXml()).not.toContain('tcp_9443');
+    const r = await convert('--partial-commit');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/committed: job \d+ OK/);
+    expect(sim.runningXml()).toContain('tcp_9443');
+    expect((await convert()).stdout).toContain('no changes: the target already matches');
   });
 
   it('hostile or invalid names are refused before any call', async () => {
