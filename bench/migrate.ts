@@ -154,13 +154,13 @@ async function buildGroups(ec2: Ec2Handle, vpcId: string): Promise<void> {
   });
 }
 
-interface Moto {
+export interface Moto {
   readonly url: string;
   stop(): Promise<void>;
 }
 
 /** A private moto_server on a free loopback port (from PATH or the project's .venv). */
-async function startMoto(): Promise<Moto> {
+export async function startMoto(): Promise<Moto> {
   const port = await new Promise<number>((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

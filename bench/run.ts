@@ -12,7 +12,7 @@ export interface BenchRow {
 }
 
 /** Every benchmark area; `bench/<area>.ts` exports `run(): Promise<BenchRow[]>`. */
-const AREAS = ['engine', 'aws', 'panos', 'halo', 'migrate', 'admit'] as const;
+const AREAS = ['engine', 'aws', 'panos', 'halo', 'migrate', 'admit', 'sync'] as const;
 
 const wanted = process.argv.slice(2);
 const rows: string[][] = [];

@@ -51,6 +51,9 @@ export async function runConversion(conv: Conversion, opts: ConversionFlags, env
       const total = conv.plan.changes.filter((c) => c.kind !== 'keep').length;
       doc.applied = { run, count: result.applied, of: total, failed: result.failed };
       if (!json) io.stdout.write(`applied ${result.applied} of ${total} changes${journal ? ` (run ${run})` : ''}\n`);
+      const outcome = conv.outcome?.() ?? [];
+      if (outcome.length > 0) doc.outcome = outcome;
+      if (!json) for (const line of outcome) io.stdout.write(`${line}\n`);
       const failure = result.failed[0];
       if (failure) {
         emit();

@@ -30,6 +30,8 @@ export interface Conversion<T = unknown> {
   apply(options?: ApplyOptions): Promise<ApplyResult>;
   /** Reads every target back from where it was written and compares it with its source. */
   verify(): Promise<readonly ConversionCheck[]>;
+  /** What applying did beyond the changes, one line each (a commit job and its result), once applied. */
+  readonly outcome?: () => readonly string[];
   /** Counters worth reporting (API calls, objects reused/created). */
   stats(): Readonly<Record<string, number>>;
   /** Releases connections the conversion opened itself. */

@@ -5,23 +5,30 @@
  */
 import { InputError, type Flow, type Policy } from '../model/index.js';
 import type { FileParseOptions } from '../platforms/platform.js';
-import { connectPanos, type PanosClient, type PolicyMatch } from '../platforms/panos/client.js';
+import { connectPanos, flowQuery, type PanosClient, type PolicyMatch } from '../platforms/panos/client.js';
 import { PANOS_LOCATION_SYNTAX, parsePanosTarget, type PanosTarget } from '../platforms/panos/credentials.js';
 import { reportReading } from '../platforms/panos/index.js';
 import { DEFAULT_ZONES, readVsys, type ZonePair } from '../platforms/panos/parse.js';
 import type { WorkflowContext } from './context.js';
 import type { LiveScheme } from './locations.js';
 
-/** A client for a `panos:` spec, from the context's connection flags. */
-export async function panosClient(target: PanosTarget, ctx: WorkflowContext): Promise<PanosClient> {
-  return connectPanos(target, ctx.connection, ctx);
+/** Clients per context and firewall, so one command generates one key per firewall (`check --confirm-on-device`). */
+const clients = new WeakMap<WorkflowContext, Map<string, Promise<PanosClient>>>();
+
+/** A client for a `panos:` spec, from the context's connection flags; one per firewall and context. */
+export function panosClient(target: PanosTarget, ctx: WorkflowContext): Promise<PanosClient> {
+  let byUrl = clients.get(ctx);
+  if (!byUrl) clients.set(ctx, (byUrl = new Map()));
+  let client = byUrl.get(target.baseUrl);
+  if (!client) byUrl.set(target.baseUrl, (client = connectPanos(target, ctx.connection, ctx)));
+  return client;
 }
 
 /** The running rulebase of the target's vsys, for a zone pair. */
 export async function readLivePanos(client: PanosClient, target: PanosTarget, read: FileParseOptions = {}): Promise<Policy> {
   const config = await client.vsysConfig(target.vsys, 'running');
   const reading = readVsys(config, {
-    label: `panos:${target.label}`,
+    label: `panos:${new URL(target.baseUrl).host}`,
     ...(read.zones ? { zones: read.zones } : {}),
     ...(read.dropInexpressible ? { dropInexpressible: true } : {}),
   });
@@ -44,19 +51,8 @@ export const panosLiveScheme: LiveScheme = {
  * default then decides).
  */
 export async function deviceMatch(spec: string, flow: Flow, zones: ZonePair | undefined, ctx: WorkflowContext): Promise<PolicyMatch | undefined> {
-  const target = parsePanosTarget(spec);
-  const pair = zones ?? DEFAULT_ZONES;
-  const [from, to] = flow.direction === 'ingress' ? [pair.from, pair.to] : [pair.to, pair.from];
   if (flow.src.startsWith('@') || flow.dst.startsWith('@')) throw new InputError({ field: '--flow' }, 'the firewall can only be asked about IP addresses');
+  const target = parsePanosTarget(spec);
   const client = await panosClient(target, ctx);
-  return client.testSecurityPolicyMatch({
-    from,
-    to,
-    source: flow.src,
-    destination: flow.dst,
-    protocol: flow.protocol,
-    ...(flow.port !== undefined ? { destinationPort: flow.port } : {}),
-    ...(flow.icmpType !== undefined ? { icmpType: flow.icmpType } : {}),
-    ...(flow.icmpCode !== undefined ? { icmpCode: flow.icmpCode } : {}),
-  });
+  return client.testSecurityPolicyMatch(flowQuery(flow, zones ?? DEFAULT_ZONES));
 }

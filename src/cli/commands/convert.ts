@@ -3,6 +3,7 @@ import { InputError } from '../../model/index.js';
 import type { CommandEnv, GlobalOptions } from '../command-env.js';
 import { awsConvertTarget } from './convert-aws.js';
 import { haloConvertTarget } from './convert-halo.js';
+import { panosConvertTarget } from './convert-panos.js';
 
 /**
  * One kind of `convert` target. `convert` itself only dispatches: each target adds its own flags and does
@@ -21,6 +22,7 @@ export interface ConvertTarget {
 const TARGETS: readonly ConvertTarget[] = [
   haloConvertTarget,
   awsConvertTarget,
+  panosConvertTarget,
 ];
 
 /** `ruleport convert <source> --to <platform|location>`: translate, write, verify. */

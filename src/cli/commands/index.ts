@@ -7,6 +7,8 @@ import { registerExport } from './export.js';
 import { registerLint } from './lint.js';
 import { registerMigrate } from './migrate.js';
 import { registerShow } from './show.js';
+import { registerSim } from './sim.js';
+import { registerSync } from './sync.js';
 
 /** Every sub-command, in help order; a new command adds one line. */
-export const COMMANDS: readonly CommandModule[] = [registerShow, registerCheck, registerDiff, registerLint, registerConvert, registerExport, registerAdmit, registerMigrate];
+export const COMMANDS: readonly CommandModule[] = [registerShow, registerCheck, registerDiff, registerLint, registerConvert, registerExport, registerAdmit, registerMigrate, registerSync, registerSim];

@@ -7,6 +7,7 @@ import type { CommandEnv, GlobalOptions } from '../command-env.js';
 import { describeRule } from '../describe.js';
 import { toJson } from '../io.js';
 import { table } from '../table.js';
+import { addZoneOptions, zoneReadOptions, type ZoneFlags } from '../zone-options.js';
 
 export type FindingKind = 'shadowed' | 'redundant' | 'risky';
 
@@ -22,14 +23,13 @@ const ADMIN_PORTS: readonly number[] = [22, 3389];
 
 /** `ruleport lint <loc>`: shadowed, redundant and risky rules. Exit 0 clean, 1 with findings. */
 export function registerLint(program: Command, env: CommandEnv): void {
-  program
-    .command('lint')
+  addZoneOptions(program.command('lint'))
     .description('find shadowed, redundant and risky rules; exit 1 when there are findings')
     .argument('<location>', 'file[#selector] or live location')
     .option('--all-regions', ALL_REGIONS_HELP)
     .action(async (loc: string, _o: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<GlobalOptions>();
-      const policies = await loadPolicies(parseLocation(loc), env.context(opts));
+      const opts = cmd.optsWithGlobals<GlobalOptions & ZoneFlags>();
+      const policies = await loadPolicies(parseLocation(loc), env.context(opts), zoneReadOptions(opts));
       const findings = policies.flatMap(lintPolicy);
       if (opts.json) {
         env.io.stdout.write(`${toJson({ clean: findings.length === 0, findings })}\n`);

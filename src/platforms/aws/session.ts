@@ -51,6 +51,7 @@ export class AwsSession {
   readonly endpointUrl: string | undefined;
   private readonly ec2Clients = new Map<string, Ec2Handle>();
   private readonly stsClients = new Map<string, StsHandle>();
+  private readonly otherClients = new Map<string, ServiceHandle<{ destroy(): void }>>();
   private readonly explicitRegion: string | undefined;
   private counted = 0;
 
@@ -109,12 +110,30 @@ export class AwsSession {
     return h;
   }
 
+  /**
+   * A client of another service (S3, SQS…) with the session's identity, endpoint and call discipline. `make`
+   * builds the SDK client from the session's client settings; callers import the service's SDK themselves, so
+   * the session does not load it for everyone.
+   */
+  service<C extends { destroy(): void }>(service: string, region: string, make: (config: ReturnType<AwsSession['clientConfig']>) => C): ServiceHandle<C> {
+    assertRegion(region);
+    const key = `${service} ${region}`;
+    let h = this.otherClients.get(key) as ServiceHandle<C> | undefined;
+    if (!h) {
+      h = this.handle(service, region, make(this.clientConfig(region)));
+      this.otherClients.set(key, h);
+    }
+    return h;
+  }
+
   /** Closes the sockets of every client handed out. */
   destroy(): void {
     for (const h of this.ec2Clients.values()) h.client.destroy();
     for (const h of this.stsClients.values()) h.client.destroy();
+    for (const h of this.otherClients.values()) h.client.destroy();
     this.ec2Clients.clear();
     this.stsClients.clear();
+    this.otherClients.clear();
   }
 
   private clientConfig(region: string) {

@@ -9,6 +9,7 @@
  */
 import { RemoteError } from '../../model/index.js';
 import {
+  PanosApiError,
   PanosCommitError,
   type CommitOptions,
   type CommitOutcome,
@@ -111,8 +112,16 @@ export class PanosChangeBatch {
       this.undo.length = 0;
       return outcome;
     } catch (e) {
-      const stillRunning = e instanceof PanosCommitError && e.job !== undefined && e.job.status !== 'FIN';
-      if (stillRunning || this.undo.length === 0) throw e;
+      // Undo only what certainly did not reach the running configuration: a refused commit, or a job that ended
+      // other than OK. A job still running, or a commit whose answer was lost, may yet succeed.
+      const refused = e instanceof PanosApiError;
+      const failedJob = e instanceof PanosCommitError && e.job?.status === 'FIN';
+      if (!(refused || failedJob) || this.undo.length === 0) {
+        if (e instanceof RemoteError && !(e instanceof PanosCommitError)) {
+          throw new RemoteError(PANOS, e.call, `${e.problem}; the commit may or may not have been enqueued and ruleport's candidate changes are still there: look at "show jobs all", or re-run to converge`);
+        }
+        throw e;
+      }
       const count = this.undo.length;
       const problem = await this.revert().then(
         () => `; ruleport's ${count} candidate change(s) were reverted, other administrators' changes are untouched`,

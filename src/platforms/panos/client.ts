@@ -13,10 +13,10 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { InputError, RemoteError } from '../../model/index.js';
+import { InputError, RemoteError, type Flow } from '../../model/index.js';
 import { backoffDelay, type RetryPolicy } from '../aws/retry.js';
 import { loadPanosAuth, loadPanosTls, type PanosAuth, type PanosConnectOptions, type PanosTarget, type PanosTls } from './credentials.js';
-import { PANOS, type VsysConfig } from './parse.js';
+import { PANOS, type VsysConfig, type ZonePair } from './parse.js';
 import { child, childText, childrenOf, entries, escapeXml, lines, parseXml, textElement, type XNode } from './xml.js';
 import { SHARED_XPATH, vsysXpath } from './xpath.js';
 
@@ -24,7 +24,9 @@ export const PANOS_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 250, maxD
 const DEFAULT_TIMEOUT_MS = 120_000;
 /** Commits take tens of seconds to minutes on real firewalls. */
 export const DEFAULT_COMMIT_TIMEOUT_MS = 15 * 60_000;
-const DEFAULT_POLL_MS = 2_000;
+/** Job polls start quickly (small commits finish in a second) and slow down to this. */
+const MAX_POLL_MS = 2_000;
+const FIRST_POLL_MS = 100;
 
 export const COMMIT_BUSY_TEXT = 'Another commit/validate is in progress';
 
@@ -100,6 +102,7 @@ export interface CommitOptions {
   readonly partialAdmins?: readonly string[];
   /** How long to wait for the job (and for another commit to finish first). */
   readonly timeoutMs?: number;
+  /** A fixed poll interval; default 100 ms doubling up to 2 s. */
   readonly pollMs?: number;
 }
 
@@ -117,6 +120,24 @@ export interface PolicyMatchQuery {
   readonly application?: string;
   readonly icmpType?: number;
   readonly icmpCode?: number;
+}
+
+/**
+ * The lookup for one concrete flow between a zone pair: ingress flows go from→to, egress flows to→from (the
+ * way a rulebase is read for the pair).
+ */
+export function flowQuery(flow: Flow, zones: ZonePair): PolicyMatchQuery {
+  const [from, to] = flow.direction === 'ingress' ? [zones.from, zones.to] : [zones.to, zones.from];
+  return {
+    from,
+    to,
+    source: flow.src,
+    destination: flow.dst,
+    protocol: flow.protocol,
+    ...(flow.port !== undefined ? { destinationPort: flow.port } : {}),
+    ...(flow.icmpType !== undefined ? { icmpType: flow.icmpType } : {}),
+    ...(flow.icmpCode !== undefined ? { icmpCode: flow.icmpCode } : {}),
+  };
 }
 
 /** The rule a lookup matched. */
@@ -313,7 +334,7 @@ export class PanosClient {
    */
   async commit(opts: CommitOptions = {}): Promise<CommitOutcome> {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_COMMIT_TIMEOUT_MS;
-    const pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
+    const pollMs = opts.pollMs ?? MAX_POLL_MS;
     const started = Date.now();
     const partial = opts.partialAdmins && opts.partialAdmins.length > 0 ? `<partial><admin>${opts.partialAdmins.map((a) => textElement('member', a)).join('')}</admin></partial>` : '';
     const cmd = `<commit>${textElement('description', opts.description ?? 'ruleport')}${partial}</commit>`;
@@ -331,7 +352,7 @@ export class PanosClient {
     }
     const jobId = childText(child(answer.node, 'result'), 'job');
     if (jobId === undefined) return { kind: 'nothing-to-commit' };
-    const job = await this.waitForJob(jobId, { timeoutMs: Math.max(0, timeoutMs - (Date.now() - started)), pollMs }, call);
+    const job = await this.waitForJob(jobId, { timeoutMs: Math.max(0, timeoutMs - (Date.now() - started)), ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}) }, call);
     if (job.result !== 'OK') {
       throw new PanosCommitError(call, `job ${job.id} ended ${job.result}${job.details.length > 0 ? `: ${job.details.join('; ')}` : ''}`, job);
     }
@@ -355,9 +376,9 @@ export class PanosClient {
   /** Polls a job until FIN. @throws PanosCommitError when it is still running at the timeout. */
   async waitForJob(id: string, opts: { timeoutMs?: number; pollMs?: number } = {}, call = `job ${id}`): Promise<CommitJob> {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_COMMIT_TIMEOUT_MS;
-    const pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
     const started = Date.now();
-    for (;;) {
+    for (let poll = 0; ; poll++) {
+      const pollMs = opts.pollMs ?? Math.min(MAX_POLL_MS, FIRST_POLL_MS * 2 ** poll);
       const job = await this.job(id);
       if (job.status === 'FIN') return job;
       if (Date.now() - started >= timeoutMs) {

@@ -46,24 +46,34 @@ export async function applyFirewallPlan(client: PanosClient, plan: FirewallPlan,
   const scope = { vsys: options.vsys };
   const batch = new PanosChangeBatch(client);
   batch.knowOrder(rules, options.ruleOrder);
+  let current: SyncChange | undefined;
   try {
     for (const c of config) {
+      current = c;
       await execute(batch, c, rules, scope, plan.bottomRule);
       journal(options, c, 'ok');
     }
   } catch (e) {
+    if (current) journal(options, current, 'failed', (e as Error).message);
     const count = batch.size;
     await batch.revert().catch((r: unknown) => {
       throw new RemoteError(PANOS, 'sync', `${(e as Error).message}; reverting ruleport's ${count} change(s) failed too (${(r as Error).message})`);
     });
     throw new RemoteError(PANOS, 'sync', `${(e as Error).message}; ruleport's ${count} candidate change(s) were reverted`);
   }
-  const outcome = await batch.commit({
-    partial: true,
-    description: `ruleport sync: ${config.length} change(s)`,
-    ...(options.commitTimeoutMs !== undefined ? { timeoutMs: options.commitTimeoutMs } : {}),
-    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
-  });
+  let outcome;
+  try {
+    outcome = await batch.commit({
+      partial: true,
+      description: `ruleport sync: ${config.length} change(s)`,
+      ...(options.commitTimeoutMs !== undefined ? { timeoutMs: options.commitTimeoutMs } : {}),
+      ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    });
+  } catch (e) {
+    // The changes journaled above were undone by the batch (unless the job was still running): say so.
+    options.journal?.append({ target: config[0]!.target, change: 'update', object: 'commit', result: 'failed', error: (e as Error).message, detail: { changes: config.length } });
+    throw e;
+  }
   return {
     configChanges: config.length,
     registered: register.length,
@@ -99,9 +109,9 @@ async function execute(batch: PanosChangeBatch, c: SyncChange, rules: string, sc
   }
 }
 
-function journal(options: ApplyFirewallOptions, c: SyncChange, result: 'ok' | 'failed'): void {
+function journal(options: ApplyFirewallOptions, c: SyncChange, result: 'ok' | 'failed', error?: string): void {
   if (!options.journal || c.kind === 'keep') return;
   const before = 'before' in c ? c.before : undefined;
   const after = 'after' in c ? c.after : undefined;
-  options.journal.append({ target: c.target, change: c.kind, object: c.object, before, after, result });
+  options.journal.append({ target: c.target, change: c.kind, object: c.object, before, after, result, ...(error ? { error } : {}) });
 }

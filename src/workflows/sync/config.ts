@@ -88,7 +88,9 @@ export function parseSyncConfig(text: string, file: string): SyncConfig {
   }
   const parsed = configSchema.safeParse(doc.toJS() ?? {}, { reportInput: true });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    // A misspelt key is the likelier cause of a "missing" one: report it first.
+    const issues = parsed.error.issues;
+    const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     const { key, line } = locate(doc, lines, path, issue);
     throw new InputError({ file, object: key ? `key ${key}` : undefined, field: line ? `line ${line}` : undefined }, describe(issue));

@@ -13,13 +13,14 @@ import {
   OBJECT_CONTAINER,
   objectFromXml,
   ruleFromXml,
+  ruleXml,
   sameObject,
   sameRule,
   type PanosObject,
   type PanosRuleObject,
 } from '../../platforms/panos/objects.js';
 import type { VsysConfig } from '../../platforms/panos/parse.js';
-import { child, entries, members, path, type XNode } from '../../platforms/panos/xml.js';
+import { child, entries, members, parseXml, path, type XNode } from '../../platforms/panos/xml.js';
 import type { Change, Plan } from '../../plan/index.js';
 import type { DesiredRulebase } from './desired.js';
 
@@ -37,7 +38,7 @@ export type SyncPayload =
 export type SyncChange = Change<SyncPayload>;
 
 export interface FirewallPlan extends Plan<SyncPayload> {
-  /** Rules in rulebase order as they will be after the plan (for moves). */
+  /** The rule sync's rules are placed above (moves are relative to it). */
   readonly bottomRule: string;
 }
 
@@ -90,7 +91,7 @@ export function planFirewall(
     }
     if (!ownedRule(entry)) throw clash(target, `rule ${r.name}`, tag);
     const current = ruleFromXml(entry);
-    if (sameRule(r, current)) changes.push({ kind: 'keep', target, object: `rule ${r.name}` });
+    if (sameRule(r, current) && !hasForeignFields(entry, r)) changes.push({ kind: 'keep', target, object: `rule ${r.name}` });
     else changes.push({ kind: 'update', target, object: `rule ${r.name}`, before: { kind: 'rule', rule: current }, after: { kind: 'rule', rule: r } });
   }
   const deletions: SyncChange[] = [];
@@ -142,6 +143,15 @@ export function planFirewall(
   }
 
   return { title: `sync ${target}`, changes, notes: [...desired.notes], lossy: [], bottomRule };
+}
+
+/**
+ * Whether an entry carries elements the rule as sync writes it does not have (`disabled`, a schedule, log
+ * flags…): such a hand edit is drift too, though the fields sync compares are equal.
+ */
+function hasForeignFields(entry: XNode, desired: PanosRuleObject): boolean {
+  const written = new Set(parseXml(ruleXml(desired)).node.children.keys());
+  return [...entry.children.keys()].some((k) => !written.has(k));
 }
 
 function clash(target: string, object: string, tag: string): InputError {

@@ -3,7 +3,7 @@
  * the desired rulebase, plan the difference over what sync owns, and (unless dry) apply it with one commit.
  * Every trigger — a schedule, a batch of events — runs this whole loop: events are hints, AWS is the truth.
  */
-import { PanosClient } from '../../platforms/panos/client.js';
+import type { PanosClient } from '../../platforms/panos/client.js';
 import type { PanosTarget } from '../../platforms/panos/credentials.js';
 import { entries, path } from '../../platforms/panos/xml.js';
 import type { Journal } from '../../plan/index.js';
@@ -45,8 +45,14 @@ export interface SyncRunReport {
   readonly applied?: FirewallApplyResult;
 }
 
-/** Runs one reconcile. @throws PanosCommitError / RemoteError when applying failed (ruleport's edits reverted). */
-export async function syncOnce(env: SyncEnvironment, options: SyncRunOptions, ctx: WorkflowContext): Promise<SyncRunReport> {
+/** A planned run: the plan and what applying it needs. */
+export interface PlannedSync extends SyncRunReport {
+  /** The rulebase order as read. */
+  readonly ruleOrder: readonly string[];
+}
+
+/** Reads AWS and the firewall and plans the run; changes nothing. */
+export async function planSync(env: SyncEnvironment, options: Pick<SyncRunOptions, 'confirmOnDevice'>, ctx: WorkflowContext): Promise<PlannedSync> {
   const { config, client, target } = env;
   const fw = config.firewall;
   const [scope, actual, registered] = await Promise.all([
@@ -64,25 +70,43 @@ export async function syncOnce(env: SyncEnvironment, options: SyncRunOptions, ct
   }
   const desired = desiredRulebase(add, scope.groups, fw);
   const registeredMap = new Map(registered.map((r) => [r.ip, r.tags]));
-  const plan0 = planFirewall({ ...desired, notes: [...desired.notes, ...notes] }, actual, registeredMap, {
-    target: target.label,
-    tag: fw.tag,
-    bottomRule: fw.bottomRule,
-  });
   const alreadyAllowed = allowed.map((r: SyncRule) => ({ groupId: r.groupId, rule: r.label }));
-  const plan: FirewallPlan = {
-    ...plan0,
-    notes: [...plan0.notes, ...alreadyAllowed.map((a) => `${a.groupId} ${a.rule}: already allowed by administrators' rules above ${JSON.stringify(fw.bottomRule)}, not added`)],
-  };
-  const report = { plan, alreadyAllowed, skipped: scope.skipped, groups: scope.groups.length };
-  if (options.dryRun) return report;
+  const plan = planFirewall(
+    {
+      ...desired,
+      notes: [
+        ...desired.notes,
+        ...notes,
+        ...alreadyAllowed.map((a) => `${a.groupId} ${a.rule}: already allowed by administrators' rules above ${JSON.stringify(fw.bottomRule)}, not added`),
+      ],
+    },
+    actual,
+    registeredMap,
+    { target: target.label, tag: fw.tag, bottomRule: fw.bottomRule },
+  );
   const ruleOrder = entries(path(actual.vsys, 'rulebase', 'security', 'rules')).map((e) => e.attrs.name ?? '');
-  const applied = await applyFirewallPlan(client, plan, {
-    vsys: target.vsys,
-    ruleOrder,
+  return { plan, alreadyAllowed, skipped: scope.skipped, groups: scope.groups.length, ruleOrder };
+}
+
+/** Applies a planned run (one commit). @throws PanosCommitError / RemoteError when it failed (ruleport's edits reverted). */
+export async function applySync(env: SyncEnvironment, planned: PlannedSync, options: SyncRunOptions): Promise<SyncRunReport> {
+  const applied = await applyFirewallPlan(env.client, planned.plan, {
+    vsys: env.target.vsys,
+    ruleOrder: planned.ruleOrder,
     ...(options.journal ? { journal: options.journal } : {}),
     ...(options.commitTimeoutMs !== undefined ? { commitTimeoutMs: options.commitTimeoutMs } : {}),
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
   });
+  const { ruleOrder: _order, ...report } = planned;
   return { ...report, applied };
+}
+
+/** Runs one reconcile: plan, then (unless dry) apply. */
+export async function syncOnce(env: SyncEnvironment, options: SyncRunOptions, ctx: WorkflowContext): Promise<SyncRunReport> {
+  const planned = await planSync(env, options, ctx);
+  if (options.dryRun) {
+    const { ruleOrder: _order, ...report } = planned;
+    return report;
+  }
+  return applySync(env, planned, options);
 }

@@ -3,12 +3,13 @@
  * facts about the world and the simulator's own state and evaluation (its running XML, registrations, commit
  * log and `test security-policy-match`), never ruleport's plan fed back to itself.
  */
-import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { AuthorizeSecurityGroupEgressCommand, RevokeSecurityGroupEgressCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PanosClient, PanosCommitError } from '../../../src/platforms/panos/client.js';
 import { syncOnce } from '../../../src/workflows/sync/run.js';
 import type { WorkflowContext } from '../../../src/workflows/context.js';
 import { motoUrlForWorker } from '../../harness/moto.js';
+import { createPrefixList } from '../aws/world.js';
 import { RULES, USERS, authorize, buildWorld, createGroup, commits, runInstance, runningRuleNames, start, stop, tcpFrom, terminate, type World } from './world.js';
 
 const motoUrl = motoUrlForWorker();
@@ -136,6 +137,12 @@ describe.skipIf(!motoUrl)('sync panos: reconcile against moto and sim/panos', ()
     // Restored: a second run sees nothing to do.
     const again = await run(w);
     expect(again.plan.changes.every((c) => c.kind === 'keep')).toBe(true);
+    // Disabling it by hand is drift too.
+    w.sim.editAsAdmin('alice', 'set', `${RULES}/entry[@name='${name}']`, '<disabled>yes</disabled>');
+    await alice.commit({ pollMs: 5 });
+    const reenabled = await run(w);
+    expect(reenabled.plan.changes.filter((c) => c.kind === 'update').map((c) => c.object)).toEqual([`rule ${name}`]);
+    expect(w.sim.runningXml()).not.toMatch(/<disabled>yes<\/disabled>/);
   });
 
   it('a failed commit reverts sync’s candidate changes, leaves other admins’ pending edits, and the next run retries', async () => {
@@ -159,3 +166,42 @@ describe.skipIf(!motoUrl)('sync panos: reconcile against moto and sim/panos', ()
 });
 
 const VSYS_ADDR = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/address";
+
+describe.skipIf(!motoUrl)('sync panos: which rules reach the firewall', () => {
+  let w: World;
+  beforeEach(async () => {
+    w = await buildWorld(motoUrl);
+  });
+  afterEach(async () => {
+    await w?.sim.close();
+    w?.session.destroy();
+  });
+
+  it('egress rules, prefix lists resolved; in-VPC peers and group references left out', async () => {
+    const list = await createPrefixList(w.ec2, 'partners', ['192.0.2.0/24', '10.0.9.0/24']);
+    const other = await createGroup(w.ec2, w.vpcId, 'other');
+    await w.ec2.client.send(new RevokeSecurityGroupEgressCommand({ GroupId: w.webGroup, IpPermissions: [{ IpProtocol: '-1', FromPort: -1, ToPort: -1, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+    await w.ec2.client.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: w.webGroup, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '198.51.100.0/24' }] }] }));
+    await authorize(w.ec2, w.webGroup, { IpProtocol: 'tcp', FromPort: 8443, ToPort: 8443, PrefixListIds: [{ PrefixListId: list }] });
+    await authorize(w.ec2, w.webGroup, tcpFrom(9000, '10.0.0.0/16'));
+    await authorize(w.ec2, w.webGroup, { IpProtocol: 'tcp', FromPort: 9001, ToPort: 9001, UserIdGroupPairs: [{ GroupId: other }] });
+    await runInstance(w.ec2, w.subnets.explicit, [w.webGroup]);
+
+    const report = await run(w);
+    expect(report.skipped.map((s) => `${s.peer} ${s.reason}`).sort()).toEqual([
+      `${other}@123456789012 group reference`,
+      '10.0.0.0/16 inside the VPC',
+      `10.0.9.0/24 (${list}) inside the VPC`,
+    ].sort());
+    expect(ruleportRules(w)).toHaveLength(2);
+    const ip = registrations(w)[0]!.split(' ')[0]!;
+    // Egress: trust→untrust from the group to the peer only.
+    const out = await w.client.testSecurityPolicyMatch({ from: 'trust', to: 'untrust', source: ip, destination: '198.51.100.5', protocol: 6, destinationPort: 5432 });
+    expect(out?.rule).toMatch(/^rp-sg-/);
+    expect(await w.client.testSecurityPolicyMatch({ from: 'trust', to: 'untrust', source: ip, destination: '203.0.113.5', protocol: 6, destinationPort: 5432 })).toMatchObject({ rule: 'Clean up' });
+    // The prefix list's internet entry is allowed in; its in-VPC entry and the skipped rules are not.
+    expect(await decide(w, { from: 'untrust', to: 'trust', source: '192.0.2.7', destination: ip, port: 8443 })).toMatch(/^rp-sg-.* allow$/);
+    expect(await decide(w, { from: 'untrust', to: 'trust', source: '203.0.113.7', destination: ip, port: 8443 })).toBe('Clean up deny');
+    expect(await decide(w, { from: 'untrust', to: 'trust', source: '203.0.113.7', destination: ip, port: 9000 })).toBe('Clean up deny');
+  });
+});

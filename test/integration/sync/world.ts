@@ -54,9 +54,15 @@ export interface World {
   readonly env: SyncEnvironment;
 }
 
-export async function buildWorld(motoUrl: string, options: { addressMode?: 'dynamic' | 'static' } = {}): Promise<World> {
+export interface WorldOptions {
+  readonly addressMode?: 'dynamic' | 'static';
+  /** Build the VPC in this (member) account, listed in ruleport.yaml with a role to assume. */
+  readonly accountId?: string;
+}
+
+export async function buildWorld(motoUrl: string, options: WorldOptions = {}): Promise<World> {
   await resetMoto(motoUrl);
-  const session = motoSession(motoUrl);
+  const session = motoSession(motoUrl, options.accountId ? { accountId: options.accountId } : {});
   const ec2 = session.ec2('us-east-1');
   const vpcId = await createVpc(ec2, '10.0.0.0/16');
   const fwSubnet = await createSubnet(ec2, vpcId, '10.0.0.0/24');
@@ -92,7 +98,7 @@ export async function buildWorld(motoUrl: string, options: { addressMode?: 'dyna
 aws:
   regions: [us-east-1]
   firewall-instances: { ${vpcId}: ${firewallId} }
-`,
+${options.accountId ? `  accounts:\n    - { id: "${options.accountId}", role-arn: "arn:aws:iam::${options.accountId}:role/ruleport-sync" }\n` : ''}`,
     'ruleport.yaml',
   );
   const env: SyncEnvironment = { config, client, target: parsePanosTarget(`${sim.url}/vsys1`), accounts: [{ session }] };
@@ -132,4 +138,10 @@ export function runningRuleNames(sim: PanosSim): string[] {
   const xml = sim.runningXml();
   const rules = xml.slice(xml.indexOf('<rules>'), xml.indexOf('</rules>'));
   return [...rules.matchAll(/<entry name="([^"]+)"/g)].map((m) => m[1]!);
+}
+
+/** An API key of the `ruleport` user, from the simulator's keygen. */
+export async function simKey(w: World): Promise<string> {
+  const res = await fetch(`${w.sim.url}/api/`, { method: 'POST', body: new URLSearchParams({ type: 'keygen', user: 'ruleport', password: USERS.ruleport }) });
+  return /<key>([^<]+)<\/key>/.exec(await res.text())![1]!;
 }

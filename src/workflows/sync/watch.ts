@@ -1,0 +1,102 @@
+/**
+ * `ruleport sync panos --watch`: a long-running controller. A full reconcile every interval, and — with a queue —
+ * CloudTrail log notifications and EventBridge events read from SQS as they come: messages arriving within the
+ * coalescing window make one run, and are deleted only after that run succeeded (otherwise SQS redelivers them and
+ * the next run retries). A failed run never ends the watch. Stops on the abort signal.
+ */
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { RuleportError } from '../../model/index.js';
+import { handleDeliveries, type DeliveryDeps, type DeliveryResult } from './deliveries.js';
+
+export interface SyncWatchOptions {
+  readonly intervalMs: number;
+  /** How long to keep collecting messages after the first of a burst. */
+  readonly windowMs: number;
+  readonly queueUrl?: string;
+  readonly stop: AbortSignal;
+  readonly onRun: (result: DeliveryResult) => void;
+  readonly warn: (message: string) => void;
+}
+
+const SCHEDULE = { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
+/** SQS long polling waits at most 20 s per call. */
+const MAX_WAIT_S = 20;
+
+function queueRegion(url: string, fallback: string): string {
+  return /sqs\.([a-z0-9-]+)\.amazonaws\.com/.exec(url)?.[1] ?? fallback;
+}
+
+export async function watchSync(deps: DeliveryDeps, options: SyncWatchOptions): Promise<void> {
+  const { stop } = options;
+  const sqs = options.queueUrl
+    ? deps.session.service('sqs', queueRegion(options.queueUrl, deps.env.config.aws.regions[0]!), (config) => new SQSClient(config))
+    : undefined;
+  const attempt = async (events: unknown[]): Promise<boolean> => {
+    try {
+      options.onRun(await handleDeliveries(events, deps));
+      return true;
+    } catch (e) {
+      if (!(e instanceof RuleportError)) throw e;
+      options.warn(`sync run failed: ${e.message}; the next trigger retries`);
+      return false;
+    }
+  };
+  let nextFull = Date.now();
+  while (!stop.aborted) {
+    if (Date.now() >= nextFull) {
+      nextFull = Date.now() + options.intervalMs;
+      // A schedule is always a new trigger: no id to deduplicate.
+      await attempt([SCHEDULE]);
+      continue;
+    }
+    if (!sqs) {
+      await sleep(nextFull - Date.now(), stop);
+      continue;
+    }
+    const receive = async (waitS: number): Promise<Message[]> => {
+      const out = await sqs.call('ReceiveMessage', 'read', (c) =>
+        c.send(new ReceiveMessageCommand({ QueueUrl: options.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitS }), { abortSignal: stop }),
+      );
+      return out.Messages ?? [];
+    };
+    let messages: Message[];
+    try {
+      messages = await receive(Math.max(0, Math.min(MAX_WAIT_S, Math.floor((nextFull - Date.now()) / 1000))));
+      const windowEnd = Date.now() + options.windowMs;
+      while (messages.length > 0 && Date.now() < windowEnd && !stop.aborted) {
+        const more = await receive(0);
+        if (more.length === 0) await sleep(Math.min(200, windowEnd - Date.now()), stop);
+        messages.push(...more);
+      }
+    } catch (e) {
+      if (stop.aborted) break;
+      if (!(e instanceof RuleportError)) throw e;
+      options.warn(`reading ${options.queueUrl} failed: ${e.message}`);
+      await sleep(1000, stop);
+      continue;
+    }
+    if (messages.length === 0) continue;
+    const bodies = messages.map((m) => ({ Records: [{ eventSource: 'aws:sqs', body: m.Body ?? '' }] }));
+    if (await attempt(bodies)) {
+      for (let i = 0; i < messages.length; i += 10) {
+        const part = messages.slice(i, i + 10);
+        await sqs.call('DeleteMessageBatch', 'write', (c) =>
+          c.send(new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: part.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })) })),
+        );
+      }
+    }
+  }
+}
+
+function sleep(ms: number, stop: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (stop.aborted || ms <= 0) return resolve();
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      stop.removeEventListener('abort', done);
+      resolve();
+    }
+    stop.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { configVsyses } from '../../../src/platforms/panos/parse.js';
+import type { PanosRuleObject } from '../../../src/platforms/panos/objects.js';
+import type { DesiredRulebase } from '../../../src/workflows/sync/desired.js';
+import { planFirewall } from '../../../src/workflows/sync/plan-firewall.js';
+
+const rule = (name: string, extra = ''): string =>
+  `<entry name="${name}"><from><member>untrust</member></from><to><member>trust</member></to><source><member>any</member></source><destination><member>any</member></destination><application><member>any</member></application><service><member>any</member></service><action>allow</action>${extra}</entry>`;
+const tagged = '<tag><member>ruleport</member></tag>';
+const tagObject = '<tag><entry name="ruleport"><color>color1</color></entry></tag>';
+const vsys = (rules: string, objects = '') =>
+  configVsyses(`<config><devices><entry name="localhost.localdomain"><vsys><entry name="vsys1">${objects}<rulebase><security><rules>${rules}</rules></security></rulebase></entry></vsys></entry></devices></config>`, 'fw')[0]!;
+
+const desiredRule = (name: string): PanosRuleObject => ({
+  name,
+  from: ['untrust'],
+  to: ['trust'],
+  source: ['any'],
+  destination: ['sg-0abc1234'],
+  negateSource: false,
+  negateDestination: false,
+  application: ['ssl'],
+  service: ['application-default'],
+  action: 'allow',
+  description: 'ruleport sync sg-0abc1234',
+  tag: ['ruleport'],
+});
+const desired = (rules: PanosRuleObject[], registrations: [string, string[]][] = []): DesiredRulebase => ({
+  rules,
+  objects: [
+    { kind: 'tag', name: 'ruleport', color: 'color1', comments: 'managed by ruleport' },
+    { kind: 'address-group', name: 'sg-0abc1234', filter: "'sg-0abc1234'", tag: ['ruleport'] },
+  ],
+  registrations: new Map(registrations),
+  notes: [],
+});
+const OPTS = { target: 'fw/vsys1', tag: 'ruleport', bottomRule: 'Clean up' };
+const summary = (p: ReturnType<typeof planFirewall>) => p.changes.filter((c) => c.kind !== 'keep').map((c) => `${c.kind} ${c.object}${c.kind === 'move' ? ` ${c.where}` : ''}`);
+
+describe('planning the firewall', () => {
+  it('creates and places new rules above the bottom rule; deletes only owned rp-sg- rules; registers and unregisters group tags only', () => {
+    const actual = vsys(
+      [rule('admin-1'), rule('rp-sg-0abc1234-old', tagged), rule('convert-1', tagged), rule('Clean up'), rule('rp-sg-0abc1234-notmine')].join(''),
+      `<tag><entry name="ruleport"><color>color5</color></entry></tag>`,
+    );
+    const plan = planFirewall(desired([desiredRule('rp-sg-0abc1234-new')], [['10.0.1.5', ['sg-0abc1234']]]), actual, new Map([['10.0.1.9', ['sg-0abc1234', 'k8s-web']]]), OPTS);
+    expect(summary(plan)).toEqual([
+      'create address-group sg-0abc1234',
+      'create rule rp-sg-0abc1234-new',
+      'move rule rp-sg-0abc1234-new before Clean up',
+      'delete rule rp-sg-0abc1234-old',
+      'create registration 10.0.1.5 sg-0abc1234',
+      'delete registration 10.0.1.9 sg-0abc1234',
+    ]);
+  });
+
+  it('restores a drifted rule in place and plans nothing when all is as desired', () => {
+    const want = desiredRule('rp-sg-0abc1234-a');
+    const drifted = vsys(
+      [rule('rp-sg-0abc1234-a', tagged), rule('Clean up')].join(''),
+      `${tagObject}<address-group><entry name="sg-0abc1234"><dynamic><filter>'sg-0abc1234'</filter></dynamic>${tagged}</entry></address-group>`,
+    );
+    expect(summary(planFirewall(desired([want]), drifted, new Map(), OPTS))).toEqual(['update rule rp-sg-0abc1234-a']);
+    const exact = `<entry name="rp-sg-0abc1234-a"><from><member>untrust</member></from><to><member>trust</member></to><source><member>any</member></source><destination><member>sg-0abc1234</member></destination><application><member>ssl</member></application><service><member>application-default</member></service><action>allow</action>${tagged}<description>ruleport sync sg-0abc1234</description></entry>`;
+    const same = vsys(exact + rule('Clean up'), `${tagObject}<address-group><entry name="sg-0abc1234"><dynamic><filter>'sg-0abc1234'</filter></dynamic>${tagged}</entry></address-group>`);
+    expect(summary(planFirewall(desired([want]), same, new Map([['10.0.1.5', ['sg-0abc1234']]]), OPTS))).toEqual(['delete registration 10.0.1.5 sg-0abc1234']);
+  });
+
+  it('refuses to take over an administrator’s rule or object of the same name, and needs the bottom rule', () => {
+    const adminRule = vsys([rule('rp-sg-0abc1234-a'), rule('Clean up')].join(''));
+    expect(() => planFirewall(desired([desiredRule('rp-sg-0abc1234-a')]), adminRule, new Map(), OPTS)).toThrow(/rule rp-sg-0abc1234-a: exists on the firewall without the "ruleport" tag/);
+    const adminGroup = vsys(rule('Clean up'), `<address-group><entry name="sg-0abc1234"><static><member>h</member></static></entry></address-group>`);
+    expect(() => planFirewall(desired([desiredRule('rp-sg-0abc1234-a')]), adminGroup, new Map(), OPTS)).toThrow(/address-group sg-0abc1234: exists on the firewall without/);
+    expect(() => planFirewall(desired([]), vsys(rule('admin-1')), new Map(), OPTS)).toThrow(/no rule named "Clean up"/);
+  });
+});
