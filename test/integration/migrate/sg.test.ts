@@ -159,6 +159,9 @@ describe.skipIf(!url)('migrate sg across accounts and regions', () => {
     const none = await migrate('--tag', 'env=nowhere', '--yes');
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('no security group in us-east-1 matches tagged env=nowhere');
+    const unconfirmed = await migrate('--tag', 'env=prod');
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toBe('ruleport: --yes: refusing to apply without --yes when no one can confirm (not a terminal)\n');
     expect(await destinationSnapshot(dst, w.dstVpc)).toEqual(before);
   });
 
