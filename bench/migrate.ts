@@ -4,9 +4,7 @@
  * (one create + one authorize per direction), the read passes, and the wall time of plan, apply and verify; then
  * the converged re-run.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateVpcCommand, type IpPermission } from '@aws-sdk/client-ec2';
@@ -16,6 +14,7 @@ import type { Ec2Handle } from '../src/platforms/aws/session.js';
 import { SG_SELECTION, parseSelection } from '../src/workflows/migrate-selection.js';
 import { migrationSides, type MigrationSides } from '../src/workflows/migrate-sessions.js';
 import { applySgMigration, prepareSgMigration, verifySgMigration } from '../src/workflows/migrate-sg.js';
+import { round, startMoto } from './moto-server.js';
 import type { BenchRow } from './run.js';
 
 const GROUPS = 500;
@@ -23,6 +22,11 @@ const SRC = { account: '111111111111', region: 'us-east-1' };
 const DST = { account: '222222222222', region: 'eu-west-1' };
 /** Minimum writes to copy one group whose rules go both ways: one create, one authorize per direction. */
 const MINIMUM_WRITES_PER_GROUP = 3;
+/**
+ * moto's CreateSecurityGroup is not thread-safe (concurrent creates in one VPC can fail with "dictionary changed
+ * size during iteration"), so against moto the apply makes one call at a time; on AWS it runs 8 at once.
+ */
+const APPLY_CONCURRENCY_ON_MOTO = 1;
 
 export async function run(): Promise<BenchRow[]> {
   const moto = await startMoto();
@@ -48,7 +52,7 @@ export async function run(): Promise<BenchRow[]> {
     const m = await prepareSgMigration(request, sides);
     const planCalls = calls(sides);
     const t1 = performance.now();
-    const applied = await applySgMigration(m, sides, { journal: new Journal(join(dir, 'journal.jsonl'), newRunId()) });
+    const applied = await applySgMigration(m, sides, { journal: new Journal(join(dir, 'journal.jsonl'), newRunId()), concurrency: APPLY_CONCURRENCY_ON_MOTO });
     if (applied.result.failed.length > 0) throw new Error(`bench: apply failed: ${applied.result.failed[0]!.error}`);
     const applyCalls = calls(sides) - planCalls;
     const t2 = performance.now();
@@ -71,7 +75,7 @@ export async function run(): Promise<BenchRow[]> {
     return [
       { name: `migrate ${GROUPS} groups × 20 rules with references, account+region → account+region: wall time`, value: s(t0, t3), unit: 's' },
       { name: '  plan (reads both sides, closes references, plans)', value: s(t0, t1), unit: 's' },
-      { name: '  apply', value: s(t1, t2), unit: 's' },
+      { name: `  apply (${APPLY_CONCURRENCY_ON_MOTO} call at a time against moto)`, value: s(t1, t2), unit: 's' },
       { name: '  verify (reads copies back, engine compare per group)', value: s(t2, t3), unit: 's' },
       { name: 'write calls per migrated group', value: round(applyCalls / GROUPS), unit: 'calls' },
       { name: 'minimum possible (one create + one authorize per direction)', value: MINIMUM_WRITES_PER_GROUP, unit: 'calls' },
@@ -119,7 +123,8 @@ async function createVpc(ec2: Ec2Handle, cidr: string): Promise<string> {
  * rules (the automatic allow-all, 2 CIDRs, a reference to group i+3): 20 rules, references forming cycles.
  */
 async function buildGroups(ec2: Ec2Handle, vpcId: string): Promise<void> {
-  const ids = await mapLimited(Array.from({ length: GROUPS }, (_, i) => i), 16, async (i) =>
+  // One create at a time: moto's CreateSecurityGroup is not thread-safe.
+  const ids = await mapLimited(Array.from({ length: GROUPS }, (_, i) => i), 1, async (i) =>
     (
       await ec2.client.send(
         new CreateSecurityGroupCommand({
@@ -152,45 +157,4 @@ async function buildGroups(ec2: Ec2Handle, vpcId: string): Promise<void> {
       }),
     );
   });
-}
-
-export interface Moto {
-  readonly url: string;
-  stop(): Promise<void>;
-}
-
-/** A private moto_server on a free loopback port (from PATH or the project's .venv). */
-export async function startMoto(): Promise<Moto> {
-  const port = await new Promise<number>((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-  const env = { ...process.env };
-  delete env.MOTO_ACCOUNT_ID;
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', env });
-  const url = `http://127.0.0.1:${port}`;
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/moto-api/`)).ok) return { url, stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await stop();
-  throw new Error('moto_server did not start (is it on PATH?)');
-}
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
 }

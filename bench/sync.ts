@@ -28,7 +28,7 @@ import { parsePanosTarget } from '../src/platforms/panos/credentials.js';
 import { parseSyncConfig } from '../src/workflows/sync/config.js';
 import { handleDeliveries } from '../src/workflows/sync/deliveries.js';
 import type { SyncEnvironment } from '../src/workflows/sync/run.js';
-import { startMoto } from './migrate.js';
+import { startMoto } from './moto-server.js';
 import type { BenchRow } from './run.js';
 
 const GROUPS = 20;

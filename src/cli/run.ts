@@ -8,6 +8,7 @@ import type { WorkflowContext } from '../workflows/context.js';
 import type { CommandEnv, GlobalOptions } from './command-env.js';
 import { COMMANDS } from './commands/index.js';
 import type { Io } from './io.js';
+import { terminalPrompt } from './terminal-prompt.js';
 import { VERSION } from './version.js';
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {
@@ -41,6 +42,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     })
     .showSuggestionAfterError();
 
+  const prompt = terminalPrompt(io);
   const env: CommandEnv = {
     io,
     setExit: (code) => {
@@ -54,6 +56,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         debug: (m) => {
           if (opts.debug) io.stderr.write(`debug: ${m}\n`);
         },
+        ...(prompt ? { prompt } : {}),
       };
     },
   };

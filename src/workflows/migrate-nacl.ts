@@ -138,11 +138,14 @@ export interface NaclApplyOutcome {
   readonly ids: SlotIds;
 }
 
-/** Applies the plan, journaling each change; stops at the first failure (a re-run resumes). */
+/**
+ * Applies the plan, journaling each change; stops at the first failure (a re-run resumes).
+ * `concurrency`: changes of one phase in flight at once (default APPLY_CONCURRENCY).
+ */
 export async function applyNaclMigration(
   m: NaclMigration,
   sides: MigrationSides,
-  options: { journal?: Journal; onProgress?: (p: MigrationProgress) => void } = {},
+  options: { journal?: Journal; onProgress?: (p: MigrationProgress) => void; concurrency?: number } = {},
 ): Promise<NaclApplyOutcome> {
   const ids = new SlotIds();
   const execute = naclExecutor(sides.dst.ec2(sides.dstRegion), ids);
@@ -154,7 +157,7 @@ export async function applyNaclMigration(
       progress.done(c);
     },
     naclPhase,
-    options.journal ? { journal: options.journal } : {},
+    { ...(options.journal ? { journal: options.journal } : {}), ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
   );
   return { result, ids };
 }

@@ -26,7 +26,7 @@ export function groupReferences(group: SecurityGroup): GroupRef[] {
 export interface UnresolvedGroup {
   readonly groupId: string;
   readonly name?: string;
-  /** Why it cannot be migrated: `not selected`, `in account 999999999999`, `does not exist`. */
+  /** Why it cannot be migrated: `not selected`, `in account 999999999999`, `does not exist`, another VPC's default. */
   readonly reason: string;
   /** Ids of the migrated groups whose rules reference it. */
   readonly referencedBy: readonly string[];
@@ -56,6 +56,9 @@ export async function closeReferences(
 ): Promise<ReferenceClosure> {
   const groups = new Map<string, SecurityGroup>(selected.map((g) => [g.GroupId!, g]));
   const defaults = new Set(selected.filter((g) => g.GroupName === 'default').map((g) => g.GroupId!));
+  // Only the default group of a VPC the migration copies from stands for the destination's default; another
+  // VPC's (a peer's) is a different group, and a group named `default` cannot be created.
+  const vpcs = new Set(selected.map((g) => g.VpcId));
   const added: string[] = [];
   const unresolved = new Map<string, { groupId: string; name?: string; reason: string; referencedBy: string[] }>();
   const referencedBy = new Map<string, string[]>();
@@ -82,7 +85,8 @@ export async function closeReferences(
     for (const r of local) {
       const g = byId.get(r.groupId);
       if (!g) unresolved.set(r.groupId, { groupId: r.groupId, reason: 'does not exist in the source region', referencedBy: [] });
-      else if (g.GroupName === 'default') defaults.add(r.groupId);
+      else if (g.GroupName === 'default' && vpcs.has(g.VpcId)) defaults.add(r.groupId);
+      else if (g.GroupName === 'default') unresolved.set(r.groupId, { groupId: r.groupId, name: 'default', reason: `the default group of another VPC (${g.VpcId})`, referencedBy: [] });
       else if (includeReferenced) {
         groups.set(r.groupId, g);
         added.push(r.groupId);

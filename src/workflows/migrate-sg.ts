@@ -142,11 +142,14 @@ export interface SgApplyOutcome {
   readonly ids: SlotIds;
 }
 
-/** Applies the plan on the destination, journaling each change. Stops at the first failure (a re-run resumes). */
+/**
+ * Applies the plan on the destination, journaling each change. Stops at the first failure (a re-run resumes).
+ * `concurrency`: changes of one phase in flight at once (default APPLY_CONCURRENCY).
+ */
 export async function applySgMigration(
   m: SgMigration,
   sides: MigrationSides,
-  options: { journal?: Journal; onProgress?: (p: MigrationProgress) => void } = {},
+  options: { journal?: Journal; onProgress?: (p: MigrationProgress) => void; concurrency?: number } = {},
 ): Promise<SgApplyOutcome> {
   const ids = new SlotIds();
   const execute = sgExecutor(sides.dst.ec2(sides.dstRegion), ids);
@@ -158,7 +161,7 @@ export async function applySgMigration(
       progress.done(c);
     },
     sgPhase,
-    options.journal ? { journal: options.journal } : {},
+    { ...(options.journal ? { journal: options.journal } : {}), ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
   );
   return { result, ids };
 }

@@ -3,7 +3,7 @@
  * the three copies with their tags, every rule with its references resolved to the copies, the destination
  * default group and the destination region's S3 list, and the copied `office` prefix list.
  */
-import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
+import { DescribeManagedPrefixListsCommand, type IpPermission, type SecurityGroup } from '@aws-sdk/client-ec2';
 import { expect } from 'vitest';
 import { prefixListEntries } from '../../../src/platforms/aws/prefix-lists.js';
 import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
@@ -65,5 +65,8 @@ export async function expectMigratedWorld(dst: Ec2Handle, w: SgWorld): Promise<v
 
     const copies = await prefixListEntries(dst, officeCopy);
     expect(copies.map((e) => e.cidr).sort()).toEqual(['198.51.100.0/24', '203.0.113.0/25']);
+    // One copy of `office` and no other customer-managed list: nothing duplicated by an interrupted run.
+    const lists = await dst.client.send(new DescribeManagedPrefixListsCommand({}));
+    expect((lists.PrefixLists ?? []).filter((l) => l.OwnerId !== 'AWS').map((l) => l.PrefixListId)).toEqual([officeCopy]);
 
 }

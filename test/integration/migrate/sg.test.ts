@@ -159,6 +159,9 @@ describe.skipIf(!url)('migrate sg across accounts and regions', () => {
     const none = await migrate('--tag', 'env=nowhere', '--yes');
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('no security group in us-east-1 matches tagged env=nowhere');
+    const unconfirmed = await migrate('--tag', 'env=prod');
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toBe('ruleport: --yes: refusing to apply without --yes when no one can confirm (not a terminal)\n');
     expect(await destinationSnapshot(dst, w.dstVpc)).toEqual(before);
   });
 
@@ -202,6 +205,27 @@ describe.skipIf(!url)('migrate sg across accounts and regions', () => {
     expect(doc.applied).toMatchObject({ count: 11, of: 11 });
     expect(doc.mapping.map((m) => [m.source, m.state]).sort()).toEqual([[w.web, 'new'], [w.app, 'new'], [w.db, 'new']].sort());
     expect(doc.verification.equivalent).toBe(true);
+  });
+
+  it('--src-vpc copies the whole VPC: the default group\'s rules go onto the destination default, whose own rules stay', async () => {
+    await ingress(src, w.srcDefault, [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0.0/8', Description: 'bastion' }] }]);
+    const dstDefault = (await groupsOf(dst, w.dstVpc)).find((g) => g.GroupName === 'default')!.GroupId!;
+    await ingress(dst, dstDefault, [{ IpProtocol: 'tcp', FromPort: 9999, ToPort: 9999, IpRanges: [{ CidrIp: '192.0.2.1/32', Description: 'theirs' }] }]);
+    const r = await migrate('--src-vpc', w.srcVpc, '--yes');
+    expect(await namesOf()).toEqual(['app', 'db', 'default', 'monitor', 'web']);
+    const groups = await groupsOf(dst, w.dstVpc);
+    const def = groups.find((g) => g.GroupName === 'default')!;
+    expect(def.Tags ?? []).toEqual([]);
+    expect(rulesOf(def, {})).toEqual({ ingress: ['tcp 22:22 10.0.0.0/8 "bastion"', 'tcp 9999:9999 192.0.2.1/32 "theirs"'], egress: ['-1 0.0.0.0/0'] });
+    expect(rulesOf(groups.find((g) => g.GroupName === 'monitor')!, {})).toEqual({ ingress: [], egress: ['-1 0.0.0.0/0'] });
+    // ruleport does not remove rules from a group it does not own, so the default groups cannot be made equal.
+    expect(r.stdout).toContain('the destination default group has 1 rule the source default group lacks; ruleport does not remove rules from groups it does not own');
+    expect(r.stdout).toMatch(/^DIFFERENT +default \(sg-[0-9a-f]+\) → default/m);
+    expect(r.stdout).toMatch(/only the copy allows: ingress IPv4 tcp 9999 from 192\.0\.2\.1/);
+    expect(r.code).toBe(1);
+    const pruned = await migrate('--src-vpc', w.srcVpc, '--prune', '--yes');
+    expect(pruned.stdout).toContain('no changes');
+    expect(rulesOf((await groupsOf(dst, w.dstVpc)).find((g) => g.GroupName === 'default')!, {}).ingress).toHaveLength(2);
   });
 
   it('within one account and region, copies into another VPC and reuses the same prefix lists', async () => {
