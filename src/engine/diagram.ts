@@ -1,15 +1,20 @@
 /**
  * Interval decision diagrams: a canonical, hash-consed partition of the flow space.
  *
- * A node tests one dimension: its children cover consecutive rank intervals and adjacent children always
- * differ; a node with one child is replaced by the child, so dimensions may be skipped. Leaves carry a label
+ * A node tests one level, that is one dimension in the analysis's order (see order.ts): its children cover
+ * consecutive rank intervals and adjacent children always differ; a node with one child is replaced by the
+ * child, so levels may be skipped. Leaves carry a label
  * (the decision, or the deciding rules). Because the form is canonical within a Store, two policies built
  * in one Store allow the same flows exactly when their roots are the same node.
  *
- * Building is a sweep per dimension over the boxes in priority order (first-match). Boxes that cover the
- * rest of the space entirely end the list early: nothing below them can decide.
+ * Building merges the diagrams of single boxes, halves first (divide and conquer): the first-match merge of
+ * two diagrams keeps the first one's decided cells and fills its undecided ones from the second. Rules that
+ * cover much of the space but take few distinct values below (any port from one peer, one port from
+ * anywhere) thus collapse into small diagrams before they meet the rest, and the cost follows the size of
+ * the diagrams rather than the number of boxes each cell sees.
  */
 import { DIMS } from './space.js';
+import type { DimOrder } from './order.js';
 import type { RankedBoxes, Ranks } from './ranks.js';
 
 /** Turns the rules covering a cell, in priority order and distinct, into a leaf label. */
@@ -19,12 +24,32 @@ export interface Labeler {
   label(rules: readonly number[]): string;
 }
 
+/** Grows a typed array to hold at least `need` entries. */
+function grown(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
 export class Store {
-  private readonly dims: number[] = [];
-  private readonly starts: Int32Array[] = [];
-  private readonly kids: Int32Array[] = [];
-  private readonly labels: string[] = [];
-  private readonly table = new Map<string, number>();
+  /** Per id: the level tested, or DIMS for a leaf. */
+  private dims = new Int32Array(1024);
+  /** Per id: where its starts and kids begin in the pools, and how many. */
+  private offs = new Int32Array(1024);
+  private lens = new Int32Array(1024);
+  private startPool = new Int32Array(4096);
+  private kidPool = new Int32Array(4096);
+  private used = 0;
+  private count = 0;
+  /** Open-addressing table of node ids + 1, by structural hash. */
+  private table = new Int32Array(4096);
+  private readonly leafIds = new Map<string, number>();
+  private readonly labels = new Map<number, string>();
+  /** The rules of leaves still being built (fewer than a labeler's depth). */
+  private readonly partial = new Map<number, readonly number[]>();
+  /** Per id: 1 for a leaf that a deeper labeler may still extend (a partial leaf with fewer rules than needed). */
+  private open = new Uint8Array(1024);
   /** The leaf of cells no box reaches (outside every governed direction). */
   readonly void: number;
 
@@ -33,74 +58,167 @@ export class Store {
   }
 
   get size(): number {
-    return this.dims.length;
+    return this.count;
+  }
+
+  private allocate(dim: number, len: number): number {
+    const id = this.count++;
+    if (id >= this.dims.length) {
+      this.dims = grown(this.dims, id + 1);
+      this.offs = grown(this.offs, id + 1);
+      this.lens = grown(this.lens, id + 1);
+      const open = new Uint8Array(this.dims.length);
+      open.set(this.open);
+      this.open = open;
+    }
+    this.dims[id] = dim;
+    this.offs[id] = this.used;
+    this.lens[id] = len;
+    this.used += len;
+    this.startPool = grown(this.startPool, this.used);
+    this.kidPool = grown(this.kidPool, this.used);
+    return id;
   }
 
   leaf(label: string): number {
-    const key = `L${label}`;
-    let id = this.table.get(key);
+    let id = this.leafIds.get(label);
     if (id === undefined) {
-      id = this.dims.length;
-      this.dims.push(DIMS);
-      this.starts.push(new Int32Array(0));
-      this.kids.push(new Int32Array(0));
-      this.labels.push(label);
-      this.table.set(key, id);
+      id = this.allocate(DIMS, 0);
+      this.labels.set(id, label);
+      this.leafIds.set(label, id);
     }
     return id;
   }
 
-  /** A node over `dim`, reduced and shared. `starts[0]` must be 0. */
-  node(dim: number, starts: number[], kids: number[]): number {
-    const s: number[] = [];
-    const k: number[] = [];
-    for (let i = 0; i < kids.length; i++) {
-      if (k.length > 0 && k[k.length - 1] === kids[i]) continue;
-      s.push(starts[i]!);
-      k.push(kids[i]!);
-    }
-    if (k.length === 1) return k[0]!;
-    const key = `${dim}|${s.join(',')}|${k.join(',')}`;
-    let id = this.table.get(key);
+  /** A leaf holding the first rules of a cell; `depth` is how many the labeler needs in the end. */
+  partialLeaf(rules: readonly number[], depth: number): number {
+    const key = `\u0000${depth}:${rules.join(',')}`;
+    let id = this.leafIds.get(key);
     if (id === undefined) {
-      id = this.dims.length;
-      this.dims.push(dim);
-      this.starts.push(Int32Array.from(s));
-      this.kids.push(Int32Array.from(k));
-      this.labels.push('');
-      this.table.set(key, id);
+      id = this.allocate(DIMS, 0);
+      this.partial.set(id, rules);
+      this.open[id] = rules.length < depth ? 1 : 0;
+      this.leafIds.set(key, id);
     }
     return id;
+  }
+
+  /** True for a leaf whose rules a merge may still extend; false for nodes and finished leaves. */
+  isOpen(id: number): boolean {
+    return this.open[id] === 1;
+  }
+
+  /** The rules of a partial leaf, undefined for a labelled one. */
+  rulesOf(id: number): readonly number[] | undefined {
+    return this.partial.get(id);
+  }
+
+  /**
+   * A node over level `dim`, reduced and shared: children `from` .. `to` - 1 of the arrays, with
+   * `starts[from]` = 0. The arrays are the caller's scratch: that part is compacted in place.
+   */
+  node(dim: number, starts: ArrayLike<number> & { [i: number]: number }, kids: ArrayLike<number> & { [i: number]: number }, from = 0, to = kids.length): number {
+    let end = from;
+    for (let i = from; i < to; i++) {
+      if (end > from && kids[end - 1] === kids[i]) continue;
+      starts[end] = starts[i]!;
+      kids[end] = kids[i]!;
+      end++;
+    }
+    if (end - from === 1) return kids[from]!;
+    const n = end - from;
+    let h = Math.imul(dim + 1, 0x9e3779b1);
+    for (let i = from; i < end; i++) {
+      h = Math.imul(h ^ starts[i]!, 0x85ebca6b);
+      h = Math.imul(h ^ kids[i]!, 0xc2b2ae35);
+      h ^= h >>> 15;
+    }
+    const mask = this.table.length - 1;
+    let slot = h & mask;
+    for (;;) {
+      const entry = this.table[slot]!;
+      if (entry === 0) break;
+      const id = entry - 1;
+      if (this.dims[id] === dim && this.lens[id] === n && this.sameAs(id, starts, kids, from, n)) return id;
+      slot = (slot + 1) & mask;
+    }
+    const id = this.allocate(dim, n);
+    const off = this.offs[id]!;
+    for (let i = 0; i < n; i++) {
+      this.startPool[off + i] = starts[from + i]!;
+      this.kidPool[off + i] = kids[from + i]!;
+    }
+    this.table[slot] = id + 1;
+    if (this.count * 2 > this.table.length) this.rehash();
+    return id;
+  }
+
+  private sameAs(id: number, starts: ArrayLike<number>, kids: ArrayLike<number>, from: number, n: number): boolean {
+    const off = this.offs[id]!;
+    for (let i = 0; i < n; i++) {
+      if (this.startPool[off + i] !== starts[from + i] || this.kidPool[off + i] !== kids[from + i]) return false;
+    }
+    return true;
+  }
+
+  private rehash(): void {
+    const table = new Int32Array(this.table.length * 2);
+    const mask = table.length - 1;
+    for (let id = 0; id < this.count; id++) {
+      if (this.dims[id] === DIMS) continue;
+      const off = this.offs[id]!;
+      let h = Math.imul(this.dims[id]! + 1, 0x9e3779b1);
+      for (let i = 0; i < this.lens[id]!; i++) {
+        h = Math.imul(h ^ this.startPool[off + i]!, 0x85ebca6b);
+        h = Math.imul(h ^ this.kidPool[off + i]!, 0xc2b2ae35);
+        h ^= h >>> 15;
+      }
+      let slot = h & mask;
+      while (table[slot] !== 0) slot = (slot + 1) & mask;
+      table[slot] = id + 1;
+    }
+    this.table = table;
   }
 
   isLeaf(id: number): boolean {
     return this.dims[id] === DIMS;
   }
-  dimOf(id: number): number {
+  /** The level a node tests; DIMS for a leaf. */
+  levelOf(id: number): number {
     return this.dims[id]!;
   }
   labelOf(id: number): string {
-    return this.labels[id]!;
+    return this.labels.get(id) ?? '';
+  }
+  /** Number of children of a node (0 for a leaf). */
+  widthOf(id: number): number {
+    return this.lens[id]!;
+  }
+  startAt(id: number, i: number): number {
+    return this.startPool[this.offs[id]! + i]!;
+  }
+  kidAt(id: number, i: number): number {
+    return this.kidPool[this.offs[id]! + i]!;
   }
   startsOf(id: number): Int32Array {
-    return this.starts[id]!;
+    return this.startPool.subarray(this.offs[id]!, this.offs[id]! + this.lens[id]!);
   }
   kidsOf(id: number): Int32Array {
-    return this.kids[id]!;
+    return this.kidPool.subarray(this.offs[id]!, this.offs[id]! + this.lens[id]!);
   }
 
-  /** The child of `id` holding rank `r` of dimension `dim` (itself when `id` skips that dimension). */
-  step(id: number, dim: number, r: number): number {
-    if (this.dims[id] !== dim) return id;
-    const s = this.starts[id]!;
+  /** The child of `id` holding rank `r` at level `level` (itself when `id` skips that level). */
+  step(id: number, level: number, r: number): number {
+    if (this.dims[id] !== level) return id;
+    const off = this.offs[id]!;
     let lo = 0;
-    let hi = s.length - 1;
+    let hi = this.lens[id]! - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (s[mid]! <= r) lo = mid;
+      if (this.startPool[off + mid]! <= r) lo = mid;
       else hi = mid - 1;
     }
-    return this.kids[id]![lo]!;
+    return this.kidPool[off + lo]!;
   }
 
   /** Every leaf label reachable from a root. */
@@ -112,106 +230,198 @@ export class Store {
       const id = stack.pop()!;
       if (seen.has(id)) continue;
       seen.add(id);
-      if (this.isLeaf(id)) out.add(this.labels[id]!);
-      else for (const k of this.kids[id]!) stack.push(k);
+      if (this.isLeaf(id)) out.add(this.labelOf(id));
+      else for (const k of this.kidsOf(id)) stack.push(k);
     }
     return out;
   }
 }
 
-/** Builds the diagram of ranked boxes (in priority order) into a store. */
-export function buildDiagram(store: Store, ranks: Ranks, boxes: RankedBoxes, labeler: Labeler): number {
-  const size = Array.from({ length: DIMS }, (_, d) => ranks.size(d));
-  // fullFrom[i]: the first dimension from which box i covers everything below.
-  const fullFrom = new Int32Array(boxes.count);
-  for (let i = 0; i < boxes.count; i++) {
-    let d = DIMS;
-    while (d > 0 && boxes.lo[i * DIMS + d - 1] === 0 && boxes.hi[i * DIMS + d - 1] === size[d - 1]! - 1) d--;
-    fullFrom[i] = d;
-  }
-  const memo: Array<Map<string, number>> = Array.from({ length: DIMS + 1 }, () => new Map());
-  const depth = labeler.depth;
-  const gone = new Uint8Array(boxes.count);
+/**
+ * A map from pairs of node ids to a node id, emptied in O(1) by starting a new generation: the memo of one
+ * merge.
+ */
+class PairMemo {
+  private keys = new Int32Array(2 * 1024);
+  private values = new Int32Array(1024);
+  private gens = new Int32Array(1024);
+  private gen = 1;
+  private filled = 0;
 
-  const leafFor = (ids: readonly number[]): number => {
-    const rules: number[] = [];
-    for (const id of ids) {
-      const r = boxes.rule[id]!;
-      if (!rules.includes(r)) {
-        rules.push(r);
-        if (rules.length === depth) break;
-      }
+  clear(): void {
+    this.gen++;
+    this.filled = 0;
+  }
+
+  private slotOf(x: number, y: number, gens: Int32Array, keys: Int32Array): number {
+    const mask = gens.length - 1;
+    let slot = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca6b)) & mask;
+    while (gens[slot] === this.gen && (keys[2 * slot] !== x || keys[2 * slot + 1] !== y)) slot = (slot + 1) & mask;
+    return slot;
+  }
+
+  get(x: number, y: number): number {
+    const slot = this.slotOf(x, y, this.gens, this.keys);
+    return this.gens[slot] === this.gen ? this.values[slot]! : -1;
+  }
+
+  set(x: number, y: number, value: number): void {
+    if ((this.filled + 1) * 2 > this.gens.length) this.grow();
+    const slot = this.slotOf(x, y, this.gens, this.keys);
+    if (this.gens[slot] !== this.gen) this.filled++;
+    this.gens[slot] = this.gen;
+    this.keys[2 * slot] = x;
+    this.keys[2 * slot + 1] = y;
+    this.values[slot] = value;
+  }
+
+  private grow(): void {
+    const { keys, values, gens } = this;
+    const size = gens.length * 2;
+    this.keys = new Int32Array(2 * size);
+    this.values = new Int32Array(size);
+    this.gens = new Int32Array(size);
+    for (let s = 0; s < gens.length; s++) {
+      if (gens[s] !== this.gen) continue;
+      const slot = this.slotOf(keys[2 * s]!, keys[2 * s + 1]!, this.gens, this.keys);
+      this.gens[slot] = this.gen;
+      this.keys[2 * slot] = keys[2 * s]!;
+      this.keys[2 * slot + 1] = keys[2 * s + 1]!;
+      this.values[slot] = values[s]!;
     }
-    return store.leaf(labeler.label(rules));
+  }
+}
+
+/** Builds the diagram of ranked boxes (in priority order) into a store, testing dimensions in `order`. */
+export function buildDiagram(store: Store, ranks: Ranks, order: DimOrder, boxes: RankedBoxes, labeler: Labeler): number {
+  const size = order.map((d) => ranks.size(d));
+  const depth = labeler.depth;
+  const none = store.void;
+  const memo = new PairMemo();
+
+  // With depth 1 a cell is decided by its first rule: leaves take their final label at once, and adjacent
+  // cells with equal labels merge while building. Deeper labels collect rules in partial leaves first.
+  const ruleLeaf = (r: number): number => (depth === 1 ? store.leaf(labeler.label([r])) : store.partialLeaf([r], depth));
+  const combine = (x: number, y: number): number => {
+    const rules = [...store.rulesOf(x)!];
+    for (const r of store.rulesOf(y)!) {
+      if (rules.length >= depth) break;
+      if (!rules.includes(r)) rules.push(r);
+    }
+    return store.partialLeaf(rules, depth);
   };
 
-  const build = (input: readonly number[], d: number): number => {
-    if (input.length === 0) return store.void;
-    // Truncate after the box that completes `depth` distinct rules among boxes covering all that is left.
-    let ids = input;
-    let allFull = true;
-    const fullRules: number[] = [];
-    for (let j = 0; j < input.length; j++) {
-      const id = input[j]!;
-      if (fullFrom[id]! <= d) {
-        const r = boxes.rule[id]!;
-        if (!fullRules.includes(r)) fullRules.push(r);
-        if (fullRules.length === depth) {
-          ids = input.slice(0, j + 1);
-          break;
-        }
-      } else {
-        allFull = false;
-      }
+  // Children under construction, as a stack shared by every level of the recursion.
+  let scratchStarts = new Int32Array(1024);
+  let scratchKids = new Int32Array(1024);
+  let top = 0;
+  const push = (start: number, kid: number): void => {
+    if (top === scratchKids.length) {
+      scratchStarts = grown(scratchStarts, top + 1);
+      scratchKids = grown(scratchKids, top + 1);
     }
-    if (d === DIMS || allFull) return leafFor(ids);
-    const key = ids.join(',');
-    const cached = memo[d]!.get(key);
-    if (cached !== undefined) return cached;
+    scratchStarts[top] = start;
+    scratchKids[top] = kid;
+    top++;
+  };
 
-    // Sweep dimension d in rank order; `active` stays in priority order.
-    const lo = (id: number): number => boxes.lo[id * DIMS + d]!;
-    const hi = (id: number): number => boxes.hi[id * DIMS + d]!;
-    const byLo = [...ids].sort((a, b) => lo(a) - lo(b) || a - b);
-    const byHi = [...ids].sort((a, b) => hi(a) - hi(b));
-    const starts: number[] = [];
-    const kids: number[] = [];
-    let active: number[] = [];
-    let i = 0;
-    let j = 0;
-    let at = 0;
-    while (at < size[d]!) {
-      const removed: number[] = [];
-      while (j < byHi.length && hi(byHi[j]!) < at) removed.push(byHi[j++]!);
-      if (removed.length > 0) {
-        for (const id of removed) gone[id] = 1;
-        active = active.filter((id) => gone[id] === 0);
-        for (const id of removed) gone[id] = 0;
+  /** The first-match merge: `x` decides where it can, `y` fills in. */
+  const merge = (x: number, y: number): number => {
+    if (x === none) return y;
+    if (y === none) return x;
+    const dx = store.levelOf(x);
+    if (dx === DIMS && !store.isOpen(x)) return x;
+    const cached = memo.get(x, y);
+    if (cached >= 0) return cached;
+    const dy = store.levelOf(y);
+    let result: number;
+    if (dx === DIMS && dy === DIMS) {
+      result = combine(x, y);
+    } else {
+      const base = top;
+      if (dx > dy) {
+        const w = store.widthOf(y);
+        for (let j = 0; j < w; j++) push(store.startAt(y, j), merge(x, store.kidAt(y, j)));
+      } else if (dy > dx) {
+        const w = store.widthOf(x);
+        for (let i = 0; i < w; i++) push(store.startAt(x, i), merge(store.kidAt(x, i), y));
+      } else {
+        const wx = store.widthOf(x);
+        const wy = store.widthOf(y);
+        let i = 0;
+        let j = 0;
+        let at = 0;
+        for (;;) {
+          push(at, merge(store.kidAt(x, i), store.kidAt(y, j)));
+          const nx = i + 1 < wx ? store.startAt(x, i + 1) : Infinity;
+          const ny = j + 1 < wy ? store.startAt(y, j + 1) : Infinity;
+          at = Math.min(nx, ny);
+          if (at === Infinity) break;
+          if (nx === at) i++;
+          if (ny === at) j++;
+        }
       }
-      const added: number[] = [];
-      while (i < byLo.length && lo(byLo[i]!) === at) added.push(byLo[i++]!);
-      if (added.length > 0) active = mergeSorted(active, added.sort((a, b) => a - b));
-      starts.push(at);
-      kids.push(active.length === 0 ? store.void : build(active, d + 1));
-      const nextStart = i < byLo.length ? lo(byLo[i]!) : Infinity;
-      const nextEnd = j < byHi.length ? hi(byHi[j]!) + 1 : Infinity;
-      at = Math.min(nextStart, nextEnd);
+      result = store.node(Math.min(dx, dy), scratchStarts, scratchKids, base, top);
+      top = base;
     }
-    const result = store.node(d, starts, kids);
-    memo[d]!.set(key, result);
+    memo.set(x, y, result);
     return result;
   };
 
-  return build(Array.from({ length: boxes.count }, (_, i) => i), 0);
+  /** The diagram of one box: a chain of nodes over the dimensions it does not cover entirely. */
+  const single = (b: number): number => {
+    let id = ruleLeaf(boxes.rule[b]!);
+    for (let d = DIMS - 1; d >= 0; d--) {
+      const lo = boxes.lo[b * DIMS + order[d]!]!;
+      const hi = boxes.hi[b * DIMS + order[d]!]!;
+      if (lo === 0 && hi === size[d]! - 1) continue;
+      const starts: number[] = [];
+      const kids: number[] = [];
+      if (lo > 0) {
+        starts.push(0);
+        kids.push(none);
+      }
+      starts.push(lo);
+      kids.push(id);
+      if (hi < size[d]! - 1) {
+        starts.push(hi + 1);
+        kids.push(none);
+      }
+      id = store.node(d, starts, kids);
+    }
+    return id;
+  };
+
+  const range = (from: number, to: number): number => {
+    if (from === to) return single(from);
+    const mid = (from + to) >> 1;
+    const left = range(from, mid);
+    const right = range(mid + 1, to);
+    memo.clear();
+    return merge(left, right);
+  };
+
+  const built = boxes.count === 0 ? none : range(0, boxes.count - 1);
+  return depth === 1 ? built : relabel(store, built, labeler);
 }
 
-function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
-  const out: number[] = new Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
-  while (i < a.length) out[k++] = a[i++]!;
-  while (j < b.length) out[k++] = b[j++]!;
-  return out;
+/** Gives the partial leaves of a diagram their final labels. */
+function relabel(store: Store, root: number, labeler: Labeler): number {
+  const done = new Map<number, number>();
+  const rec = (id: number): number => {
+    const known = done.get(id);
+    if (known !== undefined) return known;
+    let result: number;
+    if (store.isLeaf(id)) {
+      const rules = store.rulesOf(id);
+      result = rules === undefined ? id : store.leaf(labeler.label(rules));
+    } else {
+      const starts = Array.from(store.startsOf(id));
+      const kids = Array.from(store.kidsOf(id), rec);
+      result = store.node(store.levelOf(id), starts, kids);
+    }
+    done.set(id, result);
+    return result;
+  };
+  return rec(root);
 }

@@ -55,6 +55,19 @@ export class Ranks {
     return [b[fromRank]!, b[toRank + 1]! - 1n];
   }
 
+  /** The index of a value that is one of the bounds of dimension `d`. */
+  private boundIndex(d: number, value: bigint): number {
+    const b = this.bounds[d]!;
+    let lo = 0;
+    let hi = b.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (b[mid]! < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   rank(boxes: readonly RawBox[]): RankedBoxes {
     const n = boxes.length;
     const lo = new Int32Array(n * DIMS);
@@ -63,8 +76,8 @@ export class Ranks {
     boxes.forEach((b, i) => {
       rule[i] = b.rule;
       for (let d = 0; d < DIMS; d++) {
-        lo[i * DIMS + d] = this.rankOf(d, b.lo[d]!);
-        hi[i * DIMS + d] = this.rankOf(d, b.hi[d]! + 1n) - 1;
+        lo[i * DIMS + d] = this.boundIndex(d, b.lo[d]!);
+        hi[i * DIMS + d] = this.boundIndex(d, b.hi[d]! + 1n) - 1;
       }
     });
     return { count: n, lo, hi, rule };

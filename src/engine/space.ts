@@ -1,7 +1,9 @@
 /**
  * The flow space and how policies are encoded into it.
  *
- * A flow is a point in six dimensions: direction, IP family, protocol, port-or-ICMP, source, destination.
+ * A flow is a point in six dimensions: direction, IP family, protocol, port-or-ICMP, peer (the remote side:
+ * source of ingress, destination of egress) and local (the protected side), as rules name them; the
+ * direction says which of the two is the source.
  * A rule covers a union of boxes (products of inclusive intervals). Address dimensions are bigint lines:
  * concrete addresses of the family first (0 .. 2^32-1 or 0 .. 2^128-1), then one point per symbolic
  * reference ("atoms": security groups, server groups, unresolved prefix lists). A rule naming a
@@ -25,7 +27,7 @@ import {
 } from '../model/index.js';
 
 export const DIMS = 6;
-export const DIM = { direction: 0, family: 1, protocol: 2, port: 3, src: 4, dst: 5 } as const;
+export const DIM = { direction: 0, family: 1, protocol: 2, port: 3, peer: 4, local: 5 } as const;
 
 /** How many atoms each family reserves after its concrete addresses. The last one is "an unknown group". */
 export const ATOM_SLOTS = 1n << 32n;
@@ -200,17 +202,16 @@ export function ruleBoxes(rule: Rule, index: number, atoms: AtomTable, opts: Enc
   const dir = BigInt(directionIndex(rule.direction));
   const peer = addressIntervals(rule.peer, atoms, opts);
   const local = addressIntervals(rule.local, atoms, opts);
-  const [srcSide, dstSide] = rule.direction === 'ingress' ? [peer, local] : [local, peer];
   const protos = protocolIntervals(rule.protocol);
   const out: RawBox[] = [];
   for (const v of [4, 6] as const) {
     const fam = BigInt(familyIndex(v));
-    for (const [sLo, sHi] of srcSide[v]) {
-      for (const [dLo, dHi] of dstSide[v]) {
+    for (const [rLo, rHi] of peer[v]) {
+      for (const [lLo, lHi] of local[v]) {
         for (const [pLo, pHi, qLo, qHi] of protos) {
           out.push({
-            lo: [dir, fam, BigInt(pLo), BigInt(qLo), sLo, dLo],
-            hi: [dir, fam, BigInt(pHi), BigInt(qHi), sHi, dHi],
+            lo: [dir, fam, BigInt(pLo), BigInt(qLo), rLo, lLo],
+            hi: [dir, fam, BigInt(pHi), BigInt(qHi), rHi, lHi],
             rule: index,
           });
         }
