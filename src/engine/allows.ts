@@ -32,6 +32,7 @@ export class PolicyIndex {
     const { store, ranks, order } = this.analysis;
     let id = this.root;
     for (let level = 0; level < DIMS && !store.isLeaf(id); level++) {
+      if (store.levelOf(id) !== level) continue;
       const r = ranks.rankOf(order[level]!, coords[order[level]!]!);
       if (r < 0) {
         id = store.void;

@@ -45,6 +45,7 @@ export class Store {
   /** Open-addressing table of node ids + 1, by structural hash. */
   private table = new Int32Array(4096);
   private readonly leafIds = new Map<string, number>();
+  private readonly partialIds = new Map<number | string, number>();
   private readonly labels = new Map<number, string>();
   /** The rules of leaves still being built (fewer than a labeler's depth). */
   private readonly partial = new Map<number, readonly number[]>();
@@ -92,13 +93,19 @@ export class Store {
 
   /** A leaf holding the first rules of a cell; `depth` is how many the labeler needs in the end. */
   partialLeaf(rules: readonly number[], depth: number): number {
-    const key = `\u0000${depth}:${rules.join(',')}`;
-    let id = this.leafIds.get(key);
+    // Numbers key the usual one or two rules (rule indices stay far below 2^24); text keys the rest.
+    const key =
+      rules.length === 1 && depth === 2
+        ? rules[0]! + 1
+        : rules.length === 2 && depth === 2
+          ? (rules[0]! + 1) * 0x1000000 + rules[1]! + 1
+          : `${depth}:${rules.join(',')}`;
+    let id = this.partialIds.get(key);
     if (id === undefined) {
       id = this.allocate(DIMS, 0);
       this.partial.set(id, rules);
       this.open[id] = rules.length < depth ? 1 : 0;
-      this.leafIds.set(key, id);
+      this.partialIds.set(key, id);
     }
     return id;
   }
@@ -161,8 +168,8 @@ export class Store {
     return true;
   }
 
-  private rehash(): void {
-    const table = new Int32Array(this.table.length * 2);
+  private rehash(size = this.table.length * 2): void {
+    const table = new Int32Array(size);
     const mask = table.length - 1;
     for (let id = 0; id < this.count; id++) {
       if (this.dims[id] === DIMS) continue;
@@ -178,6 +185,61 @@ export class Store {
       table[slot] = id + 1;
     }
     this.table = table;
+  }
+
+  /**
+   * Drops the nodes made since id `base` that no root reaches (intermediate diagrams of a build), moving
+   * the rest down. Ids below `base` never change; leaves are kept. Returns the roots' new ids.
+   */
+  compact(base: number, roots: readonly number[]): number[] {
+    const live = new Uint8Array(this.count);
+    for (const r of roots) live[r] = 1;
+    // Children are always older than their parent: one pass from the newest id marks everything reachable.
+    for (let id = this.count - 1; id >= base; id--) {
+      if (this.dims[id] === DIMS) live[id] = 1;
+      else if (live[id] === 1) {
+        const off = this.offs[id]!;
+        for (let i = 0; i < this.lens[id]!; i++) live[this.kidPool[off + i]!] = 1;
+      }
+    }
+    const moved = new Int32Array(this.count);
+    for (let id = 0; id < base; id++) moved[id] = id;
+    let next = base;
+    let used = base < this.count ? this.offs[base]! : this.used;
+    for (let id = base; id < this.count; id++) {
+      if (live[id] === 0) continue;
+      const off = this.offs[id]!;
+      const len = this.lens[id]!;
+      for (let i = 0; i < len; i++) {
+        this.startPool[used + i] = this.startPool[off + i]!;
+        this.kidPool[used + i] = moved[this.kidPool[off + i]!]!;
+      }
+      this.dims[next] = this.dims[id]!;
+      this.offs[next] = used;
+      this.lens[next] = len;
+      this.open[next] = this.open[id]!;
+      moved[id] = next;
+      used += len;
+      next++;
+    }
+    this.count = next;
+    this.used = used;
+    const remap = <K>(m: Map<K, number>): void => {
+      for (const [k, id] of m) m.set(k, moved[id]!);
+    };
+    remap(this.leafIds);
+    remap(this.partialIds);
+    const relocate = <V>(m: Map<number, V>): void => {
+      const entries = [...m];
+      m.clear();
+      for (const [id, v] of entries) m.set(moved[id]!, v);
+    };
+    relocate(this.labels);
+    relocate(this.partial);
+    let size = 4096;
+    while (size < this.count * 2) size *= 2;
+    this.rehash(size);
+    return roots.map((r) => moved[r]!);
   }
 
   isLeaf(id: number): boolean {
@@ -292,6 +354,9 @@ class PairMemo {
   }
 }
 
+/** How many new nodes a build may leave behind before the store drops the unreachable ones. */
+const COMPACT_EVERY = 1 << 20;
+
 /** Builds the diagram of ranked boxes (in priority order) into a store, testing dimensions in `order`. */
 export function buildDiagram(store: Store, ranks: Ranks, order: DimOrder, boxes: RankedBoxes, labeler: Labeler): number {
   const size = order.map((d) => ranks.size(d));
@@ -392,25 +457,43 @@ export function buildDiagram(store: Store, ranks: Ranks, order: DimOrder, boxes:
     return id;
   };
 
-  const range = (from: number, to: number): number => {
-    if (from === to) return single(from);
-    const mid = (from + to) >> 1;
-    const left = range(from, mid);
-    const right = range(mid + 1, to);
+  // Divide and conquer as a binary counter over the boxes: the stack holds diagrams of 1, 2, 4… boxes in
+  // priority order, and two of equal size merge as soon as they meet. The stack is also every diagram
+  // still needed, which lets the store drop the intermediate ones as it grows.
+  const base = store.size;
+  const stack: number[] = [];
+  const sizes: number[] = [];
+  let compactAt = base + COMPACT_EVERY;
+  const mergeTop = (): void => {
+    const right = stack.pop()!;
+    const left = stack.pop()!;
+    const size = sizes.pop()! + sizes.pop()!;
     memo.clear();
-    return merge(left, right);
+    stack.push(merge(left, right));
+    sizes.push(size);
+    if (store.size > compactAt) {
+      const kept = store.compact(base, stack);
+      for (let i = 0; i < kept.length; i++) stack[i] = kept[i]!;
+      compactAt = store.size + Math.max(COMPACT_EVERY, store.size - base);
+    }
   };
-
-  const built = boxes.count === 0 ? none : range(0, boxes.count - 1);
+  for (let b = 0; b < boxes.count; b++) {
+    stack.push(single(b));
+    sizes.push(1);
+    while (sizes.length >= 2 && sizes[sizes.length - 1] === sizes[sizes.length - 2]) mergeTop();
+  }
+  while (stack.length >= 2) mergeTop();
+  const built = stack.length === 0 ? none : stack[0]!;
   return depth === 1 ? built : relabel(store, built, labeler);
 }
 
 /** Gives the partial leaves of a diagram their final labels. */
 function relabel(store: Store, root: number, labeler: Labeler): number {
-  const done = new Map<number, number>();
+  // Ids are dense and every id below the root was made before it: a typed array is the memo (0 = not yet).
+  const done = new Int32Array(root + 1);
   const rec = (id: number): number => {
-    const known = done.get(id);
-    if (known !== undefined) return known;
+    const known = done[id]!;
+    if (known !== 0) return known - 1;
     let result: number;
     if (store.isLeaf(id)) {
       const rules = store.rulesOf(id);
@@ -420,7 +503,7 @@ function relabel(store: Store, root: number, labeler: Labeler): number {
       const kids = Array.from(store.kidsOf(id), rec);
       result = store.node(store.levelOf(id), starts, kids);
     }
-    done.set(id, result);
+    done[id] = result + 1;
     return result;
   };
   return rec(root);

@@ -15,19 +15,28 @@ export interface RankedBoxes {
 export class Ranks {
   /** Per dimension, the sorted distinct starts of elementary intervals, plus one past the last end. */
   readonly bounds: bigint[][];
+  /** The bounds as doubles (rounded, but in the same order): most of a lookup's search runs on these. */
+  private readonly approx: Float64Array[];
 
   /** `extra` adds cut points of a dimension that no box needs but a reader does. */
   constructor(boxSets: ReadonlyArray<readonly RawBox[]>, extra: Readonly<Record<number, readonly bigint[]>> = {}) {
-    const sets: Array<Set<bigint>> = Array.from({ length: DIMS }, (_, d) => new Set<bigint>(extra[d] ?? []));
+    // Sorted arrays, not Sets: bigints hash poorly (IPv6 prefixes share their low digits), and a sort
+    // followed by a scan for duplicates is cheaper anyway.
+    const all: bigint[][] = Array.from({ length: DIMS }, (_, d) => [...(extra[d] ?? [])]);
     for (const boxes of boxSets) {
       for (const b of boxes) {
         for (let d = 0; d < DIMS; d++) {
-          sets[d]!.add(b.lo[d]!);
-          sets[d]!.add(b.hi[d]! + 1n);
+          all[d]!.push(b.lo[d]!, b.hi[d]! + 1n);
         }
       }
     }
-    this.bounds = sets.map((s) => [...s].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    this.bounds = all.map((values) => {
+      values.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const out: bigint[] = [];
+      for (const v of values) if (out.length === 0 || out[out.length - 1] !== v) out.push(v);
+      return out;
+    });
+    this.approx = this.bounds.map((b) => Float64Array.from(b, Number));
   }
 
   /** Number of elementary intervals in a dimension. */
@@ -38,15 +47,35 @@ export class Ranks {
   /** The rank of the elementary interval holding a coordinate, or -1 when no box reaches it. */
   rankOf(d: number, value: bigint): number {
     const b = this.bounds[d]!;
+    const a = this.approx[d]!;
+    const last = b.length - 1;
+    if (last < 0 || value < b[0]! || value >= b[last]!) return -1;
+    // Rounding to a double keeps order but may tie: the answer is the last bound <= value, which lies
+    // between the first bound whose double reaches x and the last whose double does not pass it.
+    const x = Number(value);
     let lo = 0;
-    let hi = b.length - 1;
-    if (hi < 0 || value < b[0]! || value >= b[hi]!) return -1;
-    while (hi - lo > 1) {
+    let hi = last;
+    while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (b[mid]! <= value) lo = mid;
+      if (a[mid]! < x) lo = mid + 1;
       else hi = mid;
     }
-    return lo;
+    const firstTie = lo;
+    hi = last;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (a[mid]! <= x) lo = mid;
+      else hi = mid - 1;
+    }
+    // Exact search among [firstTie - 1, lo]: b[firstTie - 1] <= value holds since its double is below x.
+    let from = firstTie - 1;
+    let to = lo;
+    while (from < to) {
+      const mid = (from + to + 1) >> 1;
+      if (b[mid]! <= value) from = mid;
+      else to = mid - 1;
+    }
+    return from;
   }
 
   /** Raw inclusive interval of a rank interval. */
