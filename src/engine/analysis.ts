@@ -3,7 +3,7 @@
  * that their diagrams can be compared node for node.
  */
 import type { Action, Direction, IpVersion, Policy } from '../model/index.js';
-import { buildDiagram, Store, type Labeler } from './diagram.js';
+import { buildDiagram, buildPair, Store, type Labeler } from './diagram.js';
 import { chooseOrder, type DimOrder } from './order.js';
 import { Ranks, type RankedBoxes } from './ranks.js';
 import type { Region } from './regions.js';
@@ -69,6 +69,12 @@ export class Analysis {
   /** The diagram of policy `i` under a labeler. */
   diagram(i: number, labeler: Labeler): number {
     return buildDiagram(this.store, this.ranks, this.order, this.boxes[i]!, labeler);
+  }
+
+  /** The decision diagrams of policies 0 and 1, their common rules built once. */
+  decisionPair(): [number, number] {
+    const [a, b] = this.policies as [Policy, Policy];
+    return buildPair(this.store, this.ranks, this.order, { boxes: this.boxes[0]!, labeler: decisionLabeler(a) }, { boxes: this.boxes[1]!, labeler: decisionLabeler(b) });
   }
 
   /**

@@ -187,6 +187,22 @@ export class Store {
     this.table = table;
   }
 
+  /** The number of children stored, over every node. */
+  get kidCount(): number {
+    return this.used;
+  }
+
+  /** Gives back the spare capacity of the arrays (after a build, before the diagram is kept for long). */
+  trim(): void {
+    const fit = (a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> => a.slice(0, Math.max(n, 1));
+    this.dims = fit(this.dims, this.count);
+    this.offs = fit(this.offs, this.count);
+    this.lens = fit(this.lens, this.count);
+    this.open = this.open.slice(0, Math.max(this.count, 1));
+    this.startPool = fit(this.startPool, this.used);
+    this.kidPool = fit(this.kidPool, this.used);
+  }
+
   /**
    * Drops the nodes made since id `base` that no root reaches (intermediate diagrams of a build), moving
    * the rest down. Ids below `base` never change; leaves are kept. Returns the roots' new ids.
@@ -354,62 +370,136 @@ class PairMemo {
   }
 }
 
-/** How many new nodes a build may leave behind before the store drops the unreachable ones. */
-const COMPACT_EVERY = 1 << 20;
+/** How many new children a build may leave behind before the store drops the unreachable nodes. */
+const COMPACT_EVERY = 1 << 22;
 
-/** Builds the diagram of ranked boxes (in priority order) into a store, testing dimensions in `order`. */
-export function buildDiagram(store: Store, ranks: Ranks, order: DimOrder, boxes: RankedBoxes, labeler: Labeler): number {
-  const size = order.map((d) => ranks.size(d));
-  const depth = labeler.depth;
-  const none = store.void;
-  const memo = new PairMemo();
+/** Boxes to build: ranked boxes in priority order and the labeler of their policy. */
+export interface BoxList {
+  readonly boxes: RankedBoxes;
+  readonly labeler: Labeler;
+}
 
-  // With depth 1 a cell is decided by its first rule: leaves take their final label at once, and adjacent
-  // cells with equal labels merge while building. Deeper labels collect rules in partial leaves first.
-  const ruleLeaf = (r: number): number => (depth === 1 ? store.leaf(labeler.label([r])) : store.partialLeaf([r], depth));
-  const combine = (x: number, y: number): number => {
-    const rules = [...store.rulesOf(x)!];
-    for (const r of store.rulesOf(y)!) {
-      if (rules.length >= depth) break;
-      if (!rules.includes(r)) rules.push(r);
-    }
-    return store.partialLeaf(rules, depth);
-  };
-
+/**
+ * Builds diagrams into a store, testing dimensions in `order`: the merge, the diagram of one box, and the
+ * divide and conquer over a run of boxes. Every diagram it hands out stays valid; the intermediate ones
+ * are dropped from the store as it grows.
+ */
+class Builder {
+  private readonly size: number[];
+  private readonly none: number;
+  private readonly memo = new PairMemo();
+  private readonly base: number;
+  /** Diagrams finished or in progress, that compaction must keep. */
+  private readonly roots: number[] = [];
+  private compactAt: number;
+  private depth = 1;
   // Children under construction, as a stack shared by every level of the recursion.
-  let scratchStarts = new Int32Array(1024);
-  let scratchKids = new Int32Array(1024);
-  let top = 0;
-  const push = (start: number, kid: number): void => {
-    if (top === scratchKids.length) {
-      scratchStarts = grown(scratchStarts, top + 1);
-      scratchKids = grown(scratchKids, top + 1);
-    }
-    scratchStarts[top] = start;
-    scratchKids[top] = kid;
-    top++;
-  };
+  private scratchStarts = new Int32Array(1024);
+  private scratchKids = new Int32Array(1024);
+  private top = 0;
 
-  /** The first-match merge: `x` decides where it can, `y` fills in. */
-  const merge = (x: number, y: number): number => {
+  constructor(
+    private readonly store: Store,
+    ranks: Ranks,
+    private readonly order: DimOrder,
+  ) {
+    this.size = order.map((d) => ranks.size(d));
+    this.none = store.void;
+    this.base = store.size;
+    this.compactAt = store.kidCount + COMPACT_EVERY;
+  }
+
+  /**
+   * The diagram of boxes `from` .. `to` - 1 of a list. With depth 1 a cell is decided by its first rule:
+   * leaves take their final label at once, and adjacent cells with equal labels merge while building.
+   * Deeper labels collect rules in partial leaves, labelled by `finish`.
+   */
+  build(list: BoxList, from: number, to: number): number {
+    this.depth = list.labeler.depth;
+    // A binary counter over the boxes: the stack holds diagrams of 1, 2, 4… boxes in priority order, and
+    // two of equal size merge as soon as they meet.
+    const stack = this.roots.length;
+    const sizes: number[] = [];
+    for (let b = from; b < to; b++) {
+      this.roots.push(this.single(list, b));
+      sizes.push(1);
+      while (sizes.length >= 2 && sizes[sizes.length - 1] === sizes[sizes.length - 2]) {
+        sizes.push(sizes.pop()! + sizes.pop()!);
+        this.mergeTop();
+      }
+    }
+    while (this.roots.length - stack >= 2) this.mergeTop();
+    return this.roots.length > stack ? this.roots.pop()! : this.none;
+  }
+
+  /** Keeps a diagram through later builds. */
+  keep(id: number): number {
+    this.roots.push(id);
+    return this.roots.length - 1;
+  }
+
+  /** A kept diagram, under its current id. */
+  kept(slot: number): number {
+    return this.roots[slot]!;
+  }
+
+  /** The first-match merge of two diagrams: `x` decides where it can, `y` fills in. */
+  merge(x: number, y: number): number {
+    this.memo.clear();
+    return this.mergeRec(x, y);
+  }
+
+  /** Labels partial leaves, drops every intermediate node, and returns the final ids of `results`. */
+  finish(results: readonly number[], labeler: Labeler): number[] {
+    const labelled = labeler.depth === 1 ? results : results.map((r) => relabel(this.store, r, labeler));
+    const out = this.store.compact(this.base, labelled);
+    this.store.trim();
+    return out;
+  }
+
+  private mergeTop(): void {
+    const right = this.roots.pop()!;
+    const left = this.roots.pop()!;
+    this.roots.push(this.merge(left, right));
+    if (this.store.kidCount > this.compactAt) {
+      const moved = this.store.compact(this.base, this.roots);
+      for (let i = 0; i < moved.length; i++) this.roots[i] = moved[i]!;
+      this.compactAt = this.store.kidCount + Math.max(COMPACT_EVERY, this.store.kidCount);
+    }
+  }
+
+  private push(start: number, kid: number): void {
+    if (this.top === this.scratchKids.length) {
+      this.scratchStarts = grown(this.scratchStarts, this.top + 1);
+      this.scratchKids = grown(this.scratchKids, this.top + 1);
+    }
+    this.scratchStarts[this.top] = start;
+    this.scratchKids[this.top] = kid;
+    this.top++;
+  }
+
+  private mergeRec(x: number, y: number): number {
+    const { store, none } = this;
     if (x === none) return y;
     if (y === none) return x;
     const dx = store.levelOf(x);
     if (dx === DIMS && !store.isOpen(x)) return x;
-    const cached = memo.get(x, y);
-    if (cached >= 0) return cached;
     const dy = store.levelOf(y);
+    // Pairs over the last level (children are leaves) are cheaper to redo than to remember.
+    const remember = dx < DIMS - 1 || dy < DIMS - 1;
+    const cached = remember ? this.memo.get(x, y) : -1;
+    if (cached >= 0) return cached;
     let result: number;
     if (dx === DIMS && dy === DIMS) {
-      result = combine(x, y);
+      result = this.combine(x, y);
     } else {
-      const base = top;
+      const base = this.top;
       if (dx > dy) {
         const w = store.widthOf(y);
-        for (let j = 0; j < w; j++) push(store.startAt(y, j), merge(x, store.kidAt(y, j)));
+        for (let j = 0; j < w; j++) this.push(store.startAt(y, j), this.mergeRec(x, store.kidAt(y, j)));
       } else if (dy > dx) {
         const w = store.widthOf(x);
-        for (let i = 0; i < w; i++) push(store.startAt(x, i), merge(store.kidAt(x, i), y));
+        for (let i = 0; i < w; i++) this.push(store.startAt(x, i), this.mergeRec(store.kidAt(x, i), y));
       } else {
         const wx = store.widthOf(x);
         const wy = store.widthOf(y);
@@ -417,7 +507,7 @@ export function buildDiagram(store: Store, ranks: Ranks, order: DimOrder, boxes:
         let j = 0;
         let at = 0;
         for (;;) {
-          push(at, merge(store.kidAt(x, i), store.kidAt(y, j)));
+          this.push(at, this.mergeRec(store.kidAt(x, i), store.kidAt(y, j)));
           const nx = i + 1 < wx ? store.startAt(x, i + 1) : Infinity;
           const ny = j + 1 < wy ? store.startAt(y, j + 1) : Infinity;
           at = Math.min(nx, ny);
@@ -426,16 +516,27 @@ export function buildDiagram(store: Store, ranks: Ranks, order: DimOrder, boxes:
           if (ny === at) j++;
         }
       }
-      result = store.node(Math.min(dx, dy), scratchStarts, scratchKids, base, top);
-      top = base;
+      result = store.node(Math.min(dx, dy), this.scratchStarts, this.scratchKids, base, this.top);
+      this.top = base;
     }
-    memo.set(x, y, result);
+    if (remember) this.memo.set(x, y, result);
     return result;
-  };
+  }
 
-  /** The diagram of one box: a chain of nodes over the dimensions it does not cover entirely. */
-  const single = (b: number): number => {
-    let id = ruleLeaf(boxes.rule[b]!);
+  private combine(x: number, y: number): number {
+    const rules = [...this.store.rulesOf(x)!];
+    for (const r of this.store.rulesOf(y)!) {
+      if (rules.length >= this.depth) break;
+      if (!rules.includes(r)) rules.push(r);
+    }
+    return this.store.partialLeaf(rules, this.depth);
+  }
+
+  /** The diagram of one box: a chain of nodes over the levels it does not cover entirely. */
+  private single({ boxes, labeler }: BoxList, b: number): number {
+    const { store, size, order, none } = this;
+    const r = boxes.rule[b]!;
+    let id = labeler.depth === 1 ? store.leaf(labeler.label([r])) : store.partialLeaf([r], labeler.depth);
     for (let d = DIMS - 1; d >= 0; d--) {
       const lo = boxes.lo[b * DIMS + order[d]!]!;
       const hi = boxes.hi[b * DIMS + order[d]!]!;
@@ -455,36 +556,42 @@ export function buildDiagram(store: Store, ranks: Ranks, order: DimOrder, boxes:
       id = store.node(d, starts, kids);
     }
     return id;
-  };
-
-  // Divide and conquer as a binary counter over the boxes: the stack holds diagrams of 1, 2, 4… boxes in
-  // priority order, and two of equal size merge as soon as they meet. The stack is also every diagram
-  // still needed, which lets the store drop the intermediate ones as it grows.
-  const base = store.size;
-  const stack: number[] = [];
-  const sizes: number[] = [];
-  let compactAt = base + COMPACT_EVERY;
-  const mergeTop = (): void => {
-    const right = stack.pop()!;
-    const left = stack.pop()!;
-    const size = sizes.pop()! + sizes.pop()!;
-    memo.clear();
-    stack.push(merge(left, right));
-    sizes.push(size);
-    if (store.size > compactAt) {
-      const kept = store.compact(base, stack);
-      for (let i = 0; i < kept.length; i++) stack[i] = kept[i]!;
-      compactAt = store.size + Math.max(COMPACT_EVERY, store.size - base);
-    }
-  };
-  for (let b = 0; b < boxes.count; b++) {
-    stack.push(single(b));
-    sizes.push(1);
-    while (sizes.length >= 2 && sizes[sizes.length - 1] === sizes[sizes.length - 2]) mergeTop();
   }
-  while (stack.length >= 2) mergeTop();
-  const built = stack.length === 0 ? none : stack[0]!;
-  return depth === 1 ? built : relabel(store, built, labeler);
+}
+
+/** Builds the diagram of ranked boxes (in priority order) into a store, testing dimensions in `order`. */
+export function buildDiagram(store: Store, ranks: Ranks, order: DimOrder, boxes: RankedBoxes, labeler: Labeler): number {
+  const builder = new Builder(store, ranks, order);
+  return builder.finish([builder.build({ boxes, labeler }, 0, boxes.count)], labeler)[0]!;
+}
+
+/**
+ * Builds two depth-1 diagrams whose box lists share a prefix and a suffix (two versions of one policy):
+ * the shared runs are built once, so comparing two versions costs about one build, not two.
+ */
+export function buildPair(store: Store, ranks: Ranks, order: DimOrder, a: BoxList, b: BoxList): [number, number] {
+  if (a.labeler.depth !== 1 || b.labeler.depth !== 1) throw new Error('internal: buildPair needs depth-1 labelers');
+  const same = (i: number, j: number): boolean => {
+    for (let d = 0; d < DIMS; d++) {
+      if (a.boxes.lo[i * DIMS + d] !== b.boxes.lo[j * DIMS + d] || a.boxes.hi[i * DIMS + d] !== b.boxes.hi[j * DIMS + d]) return false;
+    }
+    return a.labeler.label([a.boxes.rule[i]!]) === b.labeler.label([b.boxes.rule[j]!]);
+  };
+  const na = a.boxes.count;
+  const nb = b.boxes.count;
+  let prefix = 0;
+  while (prefix < na && prefix < nb && same(prefix, prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < na - prefix && suffix < nb - prefix && same(na - 1 - suffix, nb - 1 - suffix)) suffix++;
+  const builder = new Builder(store, ranks, order);
+  const head = builder.keep(builder.build(a, 0, prefix));
+  const tail = builder.keep(builder.build(a, na - suffix, na));
+  const midA = builder.keep(builder.build(a, prefix, na - suffix));
+  const midB = builder.build(b, prefix, nb - suffix);
+  const rootB = builder.keep(builder.merge(builder.kept(head), builder.merge(midB, builder.kept(tail))));
+  const rootA = builder.merge(builder.kept(head), builder.merge(builder.kept(midA), builder.kept(tail)));
+  const [finalA, finalB] = builder.finish([rootA, builder.kept(rootB)], a.labeler);
+  return [finalA!, finalB!];
 }
 
 /** Gives the partial leaves of a diagram their final labels. */

@@ -20,8 +20,6 @@ export class Ranks {
 
   /** `extra` adds cut points of a dimension that no box needs but a reader does. */
   constructor(boxSets: ReadonlyArray<readonly RawBox[]>, extra: Readonly<Record<number, readonly bigint[]>> = {}) {
-    // Sorted arrays, not Sets: bigints hash poorly (IPv6 prefixes share their low digits), and a sort
-    // followed by a scan for duplicates is cheaper anyway.
     const all: bigint[][] = Array.from({ length: DIMS }, (_, d) => [...(extra[d] ?? [])]);
     for (const boxes of boxSets) {
       for (const b of boxes) {
@@ -30,12 +28,7 @@ export class Ranks {
         }
       }
     }
-    this.bounds = all.map((values) => {
-      values.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      const out: bigint[] = [];
-      for (const v of values) if (out.length === 0 || out[out.length - 1] !== v) out.push(v);
-      return out;
-    });
+    this.bounds = all.map(sortedDistinct);
     this.approx = this.bounds.map((b) => Float64Array.from(b, Number));
   }
 
@@ -87,14 +80,7 @@ export class Ranks {
   /** The index of a value that is one of the bounds of dimension `d`. */
   private boundIndex(d: number, value: bigint): number {
     const b = this.bounds[d]!;
-    let lo = 0;
-    let hi = b.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (b[mid]! < value) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return value === b[b.length - 1] ? b.length - 1 : this.rankOf(d, value);
   }
 
   rank(boxes: readonly RawBox[]): RankedBoxes {
@@ -111,4 +97,27 @@ export class Ranks {
     });
     return { count: n, lo, hi, rule };
   }
+}
+
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Sorted distinct values. Not a Set: bigints hash by their low digits, on which IPv6 prefixes all agree.
+ * Values that fit a double (ports, protocols, IPv4) sort natively as doubles; only the rest compare as
+ * bigints.
+ */
+function sortedDistinct(values: readonly bigint[]): bigint[] {
+  const small = new Float64Array(values.length);
+  const big: bigint[] = [];
+  let n = 0;
+  for (const v of values) {
+    if (v <= SAFE) small[n++] = Number(v);
+    else big.push(v);
+  }
+  const sorted = small.subarray(0, n).sort();
+  big.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const out: bigint[] = [];
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(BigInt(sorted[i]!));
+  for (let i = 0; i < big.length; i++) if (i === 0 || big[i] !== big[i - 1]) out.push(big[i]!);
+  return out;
 }

@@ -114,8 +114,22 @@ export interface EncodeOptions {
 
 type Interval = readonly [bigint, bigint];
 
+/** CIDR text → family and interval: large policies repeat the same blocks many times. */
+type CidrCache = Map<string, readonly [IpVersion, Interval]>;
+
+function cidrInterval(text: string, cache: CidrCache): readonly [IpVersion, Interval] {
+  let hit = cache.get(text);
+  if (!hit) {
+    const c = parseCidr(text);
+    if (!c) throw new Error(`invalid CIDR ${text}`);
+    hit = [c.version, c.prefix === 0 ? [0n, FAMILY_FULL[c.version]] : [c.first, c.last]];
+    cache.set(text, hit);
+  }
+  return hit;
+}
+
 /** The address intervals of one side, per family. */
-function addressIntervals(m: AddressMatch, atoms: AtomTable, opts: EncodeOptions): Record<IpVersion, Interval[]> {
+function addressIntervals(m: AddressMatch, atoms: AtomTable, opts: EncodeOptions, cache: CidrCache): Record<IpVersion, Interval[]> {
   const out: Record<IpVersion, Interval[]> = { 4: [], 6: [] };
   if (m.kind === 'any') {
     out[4].push([0n, FAMILY_FULL[4]]);
@@ -125,9 +139,8 @@ function addressIntervals(m: AddressMatch, atoms: AtomTable, opts: EncodeOptions
   for (const item of m.items) {
     switch (item.kind) {
       case 'cidr': {
-        const c = parseCidr(item.cidr);
-        if (!c) throw new Error(`invalid CIDR ${item.cidr}`);
-        out[c.version].push(c.prefix === 0 ? [0n, FAMILY_FULL[c.version]] : [c.first, c.last]);
+        const [version, interval] = cidrInterval(item.cidr, cache);
+        out[version].push(interval);
         break;
       }
       case 'range': {
@@ -198,10 +211,10 @@ export function protocolIntervals(p: Protocol): Array<readonly [number, number, 
 }
 
 /** The boxes of one rule. */
-export function ruleBoxes(rule: Rule, index: number, atoms: AtomTable, opts: EncodeOptions): RawBox[] {
+function ruleBoxes(rule: Rule, index: number, atoms: AtomTable, opts: EncodeOptions, cache: CidrCache): RawBox[] {
   const dir = BigInt(directionIndex(rule.direction));
-  const peer = addressIntervals(rule.peer, atoms, opts);
-  const local = addressIntervals(rule.local, atoms, opts);
+  const peer = addressIntervals(rule.peer, atoms, opts, cache);
+  const local = addressIntervals(rule.local, atoms, opts, cache);
   const protos = protocolIntervals(rule.protocol);
   const out: RawBox[] = [];
   for (const v of [4, 6] as const) {
@@ -224,9 +237,10 @@ export function ruleBoxes(rule: Rule, index: number, atoms: AtomTable, opts: Enc
 /** Every box of a policy in priority order, ending with one default box per governed direction and family. */
 export function policyBoxes(policy: Policy, atoms: AtomTable, opts: EncodeOptions = {}, directions = policy.directions): RawBox[] {
   const governed = new Set(directions);
+  const cache: CidrCache = new Map();
   const out: RawBox[] = [];
   policy.rules.forEach((rule, i) => {
-    if (governed.has(rule.direction)) out.push(...ruleBoxes(rule, i, atoms, opts));
+    if (governed.has(rule.direction)) out.push(...ruleBoxes(rule, i, atoms, opts, cache));
   });
   for (const d of directions) {
     const dir = BigInt(directionIndex(d));
