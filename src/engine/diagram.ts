@@ -32,25 +32,31 @@ function grown(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer
   return b;
 }
 
+/**
+ * Nodes and leaves. Node ids count up from 0; leaf ids count down from -1, so that dropping intermediate
+ * nodes (compaction) never moves a leaf.
+ */
 export class Store {
-  /** Per id: the level tested, or DIMS for a leaf. */
+  /** Per node: the level tested. */
   private dims = new Int32Array(1024);
-  /** Per id: where its starts and kids begin in the pools, and how many. */
+  /** Per node: where its starts and kids begin in the pools, and how many. */
   private offs = new Int32Array(1024);
   private lens = new Int32Array(1024);
+  /** Per node: its structural hash. */
+  private hashes = new Int32Array(1024);
   private startPool = new Int32Array(4096);
   private kidPool = new Int32Array(4096);
   private used = 0;
   private count = 0;
   /** Open-addressing table of node ids + 1, by structural hash. */
   private table = new Int32Array(4096);
+  /** Per leaf (index -1 - id): its label, or the rules collected so far while a deeper labeler builds. */
+  private readonly labels: Array<string | undefined> = [];
+  private readonly partial: Array<readonly number[] | undefined> = [];
+  /** Per leaf: true when a merge may still add rules (fewer than the labeler's depth). */
+  private readonly open: boolean[] = [];
   private readonly leafIds = new Map<string, number>();
   private readonly partialIds = new Map<number | string, number>();
-  private readonly labels = new Map<number, string>();
-  /** The rules of leaves still being built (fewer than a labeler's depth). */
-  private readonly partial = new Map<number, readonly number[]>();
-  /** Per id: 1 for a leaf that a deeper labeler may still extend (a partial leaf with fewer rules than needed). */
-  private open = new Uint8Array(1024);
   /** The leaf of cells no box reaches (outside every governed direction). */
   readonly void: number;
 
@@ -58,6 +64,7 @@ export class Store {
     this.void = this.leaf('');
   }
 
+  /** The number of nodes (leaves not counted). */
   get size(): number {
     return this.count;
   }
@@ -68,9 +75,7 @@ export class Store {
       this.dims = grown(this.dims, id + 1);
       this.offs = grown(this.offs, id + 1);
       this.lens = grown(this.lens, id + 1);
-      const open = new Uint8Array(this.dims.length);
-      open.set(this.open);
-      this.open = open;
+      this.hashes = grown(this.hashes, id + 1);
     }
     this.dims[id] = dim;
     this.offs[id] = this.used;
@@ -81,11 +86,17 @@ export class Store {
     return id;
   }
 
+  private newLeaf(label: string | undefined, rules: readonly number[] | undefined, open: boolean): number {
+    this.labels.push(label);
+    this.partial.push(rules);
+    this.open.push(open);
+    return -this.labels.length;
+  }
+
   leaf(label: string): number {
     let id = this.leafIds.get(label);
     if (id === undefined) {
-      id = this.allocate(DIMS, 0);
-      this.labels.set(id, label);
+      id = this.newLeaf(label, undefined, false);
       this.leafIds.set(label, id);
     }
     return id;
@@ -102,9 +113,7 @@ export class Store {
           : `${depth}:${rules.join(',')}`;
     let id = this.partialIds.get(key);
     if (id === undefined) {
-      id = this.allocate(DIMS, 0);
-      this.partial.set(id, rules);
-      this.open[id] = rules.length < depth ? 1 : 0;
+      id = this.newLeaf(undefined, rules, rules.length < depth);
       this.partialIds.set(key, id);
     }
     return id;
@@ -112,12 +121,12 @@ export class Store {
 
   /** True for a leaf whose rules a merge may still extend; false for nodes and finished leaves. */
   isOpen(id: number): boolean {
-    return this.open[id] === 1;
+    return id < 0 && this.open[-1 - id]!;
   }
 
   /** The rules of a partial leaf, undefined for a labelled one. */
   rulesOf(id: number): readonly number[] | undefined {
-    return this.partial.get(id);
+    return id < 0 ? this.partial[-1 - id] : undefined;
   }
 
   /**
@@ -155,6 +164,7 @@ export class Store {
       this.startPool[off + i] = starts[from + i]!;
       this.kidPool[off + i] = kids[from + i]!;
     }
+    this.hashes[id] = h;
     this.table[slot] = id + 1;
     if (this.count * 2 > this.table.length) this.rehash();
     return id;
@@ -172,15 +182,7 @@ export class Store {
     const table = new Int32Array(size);
     const mask = table.length - 1;
     for (let id = 0; id < this.count; id++) {
-      if (this.dims[id] === DIMS) continue;
-      const off = this.offs[id]!;
-      let h = Math.imul(this.dims[id]! + 1, 0x9e3779b1);
-      for (let i = 0; i < this.lens[id]!; i++) {
-        h = Math.imul(h ^ this.startPool[off + i]!, 0x85ebca6b);
-        h = Math.imul(h ^ this.kidPool[off + i]!, 0xc2b2ae35);
-        h ^= h >>> 15;
-      }
-      let slot = h & mask;
+      let slot = this.hashes[id]! & mask;
       while (table[slot] !== 0) slot = (slot + 1) & mask;
       table[slot] = id + 1;
     }
@@ -198,24 +200,25 @@ export class Store {
     this.dims = fit(this.dims, this.count);
     this.offs = fit(this.offs, this.count);
     this.lens = fit(this.lens, this.count);
-    this.open = this.open.slice(0, Math.max(this.count, 1));
+    this.hashes = fit(this.hashes, this.count);
     this.startPool = fit(this.startPool, this.used);
     this.kidPool = fit(this.kidPool, this.used);
   }
 
   /**
-   * Drops the nodes made since id `base` that no root reaches (intermediate diagrams of a build), moving
-   * the rest down. Ids below `base` never change; leaves are kept. Returns the roots' new ids.
+   * Drops the nodes made since node id `base` that no root reaches (intermediate diagrams of a build),
+   * moving the rest down. Nodes below `base` and leaves never move. Returns the roots' new ids.
    */
   compact(base: number, roots: readonly number[]): number[] {
     const live = new Uint8Array(this.count);
-    for (const r of roots) live[r] = 1;
+    for (const r of roots) if (r >= 0) live[r] = 1;
     // Children are always older than their parent: one pass from the newest id marks everything reachable.
     for (let id = this.count - 1; id >= base; id--) {
-      if (this.dims[id] === DIMS) live[id] = 1;
-      else if (live[id] === 1) {
-        const off = this.offs[id]!;
-        for (let i = 0; i < this.lens[id]!; i++) live[this.kidPool[off + i]!] = 1;
+      if (live[id] === 0) continue;
+      const off = this.offs[id]!;
+      for (let i = 0; i < this.lens[id]!; i++) {
+        const kid = this.kidPool[off + i]!;
+        if (kid >= 0) live[kid] = 1;
       }
     }
     const moved = new Int32Array(this.count);
@@ -227,50 +230,49 @@ export class Store {
       const off = this.offs[id]!;
       const len = this.lens[id]!;
       for (let i = 0; i < len; i++) {
+        const kid = this.kidPool[off + i]!;
         this.startPool[used + i] = this.startPool[off + i]!;
-        this.kidPool[used + i] = moved[this.kidPool[off + i]!]!;
+        this.kidPool[used + i] = kid >= 0 ? moved[kid]! : kid;
       }
       this.dims[next] = this.dims[id]!;
       this.offs[next] = used;
       this.lens[next] = len;
-      this.open[next] = this.open[id]!;
       moved[id] = next;
       used += len;
       next++;
     }
+    // Moving changes kid ids, hence hashes: recompute them for the moved part.
+    for (let id = base; id < next; id++) {
+      const off = this.offs[id]!;
+      let h = Math.imul(this.dims[id]! + 1, 0x9e3779b1);
+      for (let i = 0; i < this.lens[id]!; i++) {
+        h = Math.imul(h ^ this.startPool[off + i]!, 0x85ebca6b);
+        h = Math.imul(h ^ this.kidPool[off + i]!, 0xc2b2ae35);
+        h ^= h >>> 15;
+      }
+      this.hashes[id] = h;
+    }
     this.count = next;
     this.used = used;
-    const remap = <K>(m: Map<K, number>): void => {
-      for (const [k, id] of m) m.set(k, moved[id]!);
-    };
-    remap(this.leafIds);
-    remap(this.partialIds);
-    const relocate = <V>(m: Map<number, V>): void => {
-      const entries = [...m];
-      m.clear();
-      for (const [id, v] of entries) m.set(moved[id]!, v);
-    };
-    relocate(this.labels);
-    relocate(this.partial);
     let size = 4096;
     while (size < this.count * 2) size *= 2;
     this.rehash(size);
-    return roots.map((r) => moved[r]!);
+    return roots.map((r) => (r >= 0 ? moved[r]! : r));
   }
 
   isLeaf(id: number): boolean {
-    return this.dims[id] === DIMS;
+    return id < 0;
   }
   /** The level a node tests; DIMS for a leaf. */
   levelOf(id: number): number {
-    return this.dims[id]!;
+    return id < 0 ? DIMS : this.dims[id]!;
   }
   labelOf(id: number): string {
-    return this.labels.get(id) ?? '';
+    return id < 0 ? (this.labels[-1 - id] ?? '') : '';
   }
   /** Number of children of a node (0 for a leaf). */
   widthOf(id: number): number {
-    return this.lens[id]!;
+    return id < 0 ? 0 : this.lens[id]!;
   }
   startAt(id: number, i: number): number {
     return this.startPool[this.offs[id]! + i]!;
@@ -279,15 +281,15 @@ export class Store {
     return this.kidPool[this.offs[id]! + i]!;
   }
   startsOf(id: number): Int32Array {
-    return this.startPool.subarray(this.offs[id]!, this.offs[id]! + this.lens[id]!);
+    return id < 0 ? new Int32Array(0) : this.startPool.subarray(this.offs[id]!, this.offs[id]! + this.lens[id]!);
   }
   kidsOf(id: number): Int32Array {
-    return this.kidPool.subarray(this.offs[id]!, this.offs[id]! + this.lens[id]!);
+    return id < 0 ? new Int32Array(0) : this.kidPool.subarray(this.offs[id]!, this.offs[id]! + this.lens[id]!);
   }
 
   /** The child of `id` holding rank `r` at level `level` (itself when `id` skips that level). */
   step(id: number, level: number, r: number): number {
-    if (this.dims[id] !== level) return id;
+    if (id < 0 || this.dims[id] !== level) return id;
     const off = this.offs[id]!;
     let lo = 0;
     let hi = this.lens[id]! - 1;
@@ -541,19 +543,12 @@ class Builder {
       const lo = boxes.lo[b * DIMS + order[d]!]!;
       const hi = boxes.hi[b * DIMS + order[d]!]!;
       if (lo === 0 && hi === size[d]! - 1) continue;
-      const starts: number[] = [];
-      const kids: number[] = [];
-      if (lo > 0) {
-        starts.push(0);
-        kids.push(none);
-      }
-      starts.push(lo);
-      kids.push(id);
-      if (hi < size[d]! - 1) {
-        starts.push(hi + 1);
-        kids.push(none);
-      }
-      id = store.node(d, starts, kids);
+      const base = this.top;
+      if (lo > 0) this.push(0, none);
+      this.push(lo, id);
+      if (hi < size[d]! - 1) this.push(hi + 1, none);
+      id = store.node(d, this.scratchStarts, this.scratchKids, base, this.top);
+      this.top = base;
     }
     return id;
   }
@@ -596,22 +591,26 @@ export function buildPair(store: Store, ranks: Ranks, order: DimOrder, a: BoxLis
 
 /** Gives the partial leaves of a diagram their final labels. */
 function relabel(store: Store, root: number, labeler: Labeler): number {
-  // Ids are dense and every id below the root was made before it: a typed array is the memo (0 = not yet).
+  if (store.isLeaf(root)) return leafLabel(store, root, labeler);
+  // Node ids are dense and every node below the root is older: a typed array is the memo (0 = not yet).
   const done = new Int32Array(root + 1);
   const rec = (id: number): number => {
+    if (store.isLeaf(id)) return leafLabel(store, id, labeler);
     const known = done[id]!;
-    if (known !== 0) return known - 1;
-    let result: number;
-    if (store.isLeaf(id)) {
-      const rules = store.rulesOf(id);
-      result = rules === undefined ? id : store.leaf(labeler.label(rules));
-    } else {
-      const starts = Array.from(store.startsOf(id));
-      const kids = Array.from(store.kidsOf(id), rec);
-      result = store.node(store.levelOf(id), starts, kids);
-    }
-    done[id] = result + 1;
+    if (known !== 0) return known - 1 + LEAF_SHIFT;
+    const starts = Array.from(store.startsOf(id));
+    const kids = Array.from(store.kidsOf(id), rec);
+    const result = store.node(store.levelOf(id), starts, kids);
+    done[id] = result + 1 - LEAF_SHIFT;
     return result;
   };
   return rec(root);
+}
+
+/** Shifts ids in the relabel memo so that leaf results (negative ids) are stored as positive numbers. */
+const LEAF_SHIFT = -(2 ** 30);
+
+function leafLabel(store: Store, id: number, labeler: Labeler): number {
+  const rules = store.rulesOf(id);
+  return rules === undefined ? id : store.leaf(labeler.label(rules));
 }
