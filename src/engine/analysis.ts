@@ -45,17 +45,21 @@ export class Analysis {
   /** Per dimension, the ranks where unnamed atom slots begin (one per family; address dimensions only). */
   private readonly cuts: ReadonlyArray<readonly number[]>;
 
-  /** Encodes the policies; `directions` restricts every policy to those directions. */
+  /**
+   * Encodes the policies; `directions` restricts every policy to those directions. `order` overrides the
+   * dimension order (any order starting with direction and family is exact; see order.ts).
+   */
   constructor(
     readonly policies: readonly Policy[],
     readonly options: EncodeOptions = {},
     directions?: readonly Direction[],
+    order?: DimOrder,
   ) {
     const raw: RawBox[][] = policies.map((p) => policyBoxes(p, this.atoms, options, directions ?? p.directions));
     const named = [this.namedEnd(4), this.namedEnd(6)];
     this.ranks = new Ranks(raw, { [DIM.peer]: named, [DIM.local]: named });
     this.boxes = raw.map((b) => this.ranks.rank(b));
-    this.order = chooseOrder(this.ranks, this.boxes);
+    this.order = order ?? chooseOrder(this.ranks, this.boxes);
     this.cuts = Array.from({ length: DIMS }, (_, d) =>
       d === DIM.peer || d === DIM.local ? named.map((v) => this.ranks.rankOf(d, v)).filter((r) => r >= 0) : [],
     );

@@ -210,21 +210,27 @@ export function protocolIntervals(p: Protocol): Array<readonly [number, number, 
   }
 }
 
+/** Protocol and port coordinates as bigints, made once: a large policy would otherwise allocate millions. */
+const SMALL: bigint[] = [];
+function small(n: number): bigint {
+  return (SMALL[n] ??= BigInt(n));
+}
+
 /** The boxes of one rule. */
 function ruleBoxes(rule: Rule, index: number, atoms: AtomTable, opts: EncodeOptions, cache: CidrCache): RawBox[] {
-  const dir = BigInt(directionIndex(rule.direction));
+  const dir = small(directionIndex(rule.direction));
   const peer = addressIntervals(rule.peer, atoms, opts, cache);
   const local = addressIntervals(rule.local, atoms, opts, cache);
   const protos = protocolIntervals(rule.protocol);
   const out: RawBox[] = [];
   for (const v of [4, 6] as const) {
-    const fam = BigInt(familyIndex(v));
+    const fam = small(familyIndex(v));
     for (const [rLo, rHi] of peer[v]) {
       for (const [lLo, lHi] of local[v]) {
         for (const [pLo, pHi, qLo, qHi] of protos) {
           out.push({
-            lo: [dir, fam, BigInt(pLo), BigInt(qLo), rLo, lLo],
-            hi: [dir, fam, BigInt(pHi), BigInt(qHi), rHi, lHi],
+            lo: [dir, fam, small(pLo), small(qLo), rLo, lLo],
+            hi: [dir, fam, small(pHi), small(qHi), rHi, lHi],
             rule: index,
           });
         }
