@@ -3,7 +3,8 @@
  * that their diagrams can be compared node for node.
  */
 import type { Action, Direction, IpVersion, Policy } from '../model/index.js';
-import { buildDiagram, buildPair, Store, type Labeler } from './diagram.js';
+import { buildDiagram, buildPair, type Labeler } from './diagram.js';
+import { Store } from './store.js';
 import { chooseOrder, type DimOrder } from './order.js';
 import { Ranks, type RankedBoxes } from './ranks.js';
 import type { Region } from './regions.js';

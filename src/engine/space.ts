@@ -164,8 +164,25 @@ function addressIntervals(m: AddressMatch, atoms: AtomTable, opts: EncodeOptions
       }
     }
   }
-  if (m.negate) {
-    for (const v of [4, 6] as const) out[v] = complement(out[v], FAMILY_FULL[v]);
+  for (const v of [4, 6] as const) out[v] = m.negate ? complement(out[v], FAMILY_FULL[v]) : union(out[v]);
+  return out;
+}
+
+/**
+ * Sorted, merged intervals covering the same points: a list of adjacent CIDRs (an exact allow-set
+ * splits ranges into many) is one interval, hence one box instead of a product of pieces.
+ */
+function union(intervals: Interval[]): Interval[] {
+  if (intervals.length < 2) return intervals;
+  const sorted = [...intervals].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const out: Array<[bigint, bigint]> = [];
+  for (const [lo, hi] of sorted) {
+    const last = out[out.length - 1];
+    if (last && lo <= last[1] + 1n) {
+      if (hi > last[1]) last[1] = hi;
+    } else {
+      out.push([lo, hi]);
+    }
   }
   return out;
 }
