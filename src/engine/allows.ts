@@ -29,15 +29,16 @@ export class PolicyIndex {
     const { policy } = this;
     if (!policy.directions.includes(flow.direction)) return { allowed: true, byDefault: true, ungoverned: true };
     const coords = this.coordinates(flow);
-    const { store, ranks } = this.analysis;
+    const { store, ranks, order } = this.analysis;
     let id = this.root;
-    for (let d = 0; d < DIMS && !store.isLeaf(id); d++) {
-      const r = ranks.rankOf(d, coords[d]!);
+    for (let level = 0; level < DIMS && !store.isLeaf(id); level++) {
+      if (store.levelOf(id) !== level) continue;
+      const r = ranks.rankOf(order[level]!, coords[order[level]!]!);
       if (r < 0) {
         id = store.void;
         break;
       }
-      id = store.step(id, d, r);
+      id = store.step(id, level, r);
     }
     const label = store.labelOf(id);
     const n = policy.rules.length;
@@ -68,8 +69,9 @@ export class PolicyIndex {
     c[DIM.family] = BigInt(familyIndex(version));
     c[DIM.protocol] = BigInt(flow.protocol);
     c[DIM.port] = BigInt(port);
-    c[DIM.src] = at(src);
-    c[DIM.dst] = at(dst);
+    const ingress = flow.direction === 'ingress';
+    c[DIM.peer] = at(ingress ? src : dst);
+    c[DIM.local] = at(ingress ? dst : src);
     return c;
   }
 

@@ -3,8 +3,10 @@
  * that their diagrams can be compared node for node.
  */
 import type { Action, Direction, IpVersion, Policy } from '../model/index.js';
-import { buildDiagram, Store, type Labeler } from './diagram.js';
-import { Ranks } from './ranks.js';
+import { buildDiagram, buildPair, type Labeler } from './diagram.js';
+import { Store } from './store.js';
+import { chooseOrder, type DimOrder } from './order.js';
+import { Ranks, type RankedBoxes } from './ranks.js';
 import type { Region } from './regions.js';
 import { AtomTable, DIM, DIMS, atomBase, directionOf, familyOf, policyBoxes, type EncodeOptions, type RawBox } from './space.js';
 
@@ -38,20 +40,30 @@ export class Analysis {
   readonly atoms = new AtomTable();
   readonly store = new Store();
   readonly ranks: Ranks;
-  private readonly boxes: RawBox[][];
-  /** Per address dimension, the ranks where unnamed atom slots begin (one per family). */
-  private readonly cuts: number[];
+  /** The dimension each diagram level tests. */
+  readonly order: DimOrder;
+  private readonly boxes: RankedBoxes[];
+  /** Per dimension, the ranks where unnamed atom slots begin (one per family; address dimensions only). */
+  private readonly cuts: ReadonlyArray<readonly number[]>;
 
-  /** Encodes the policies; `directions` restricts every policy to those directions. */
+  /**
+   * Encodes the policies; `directions` restricts every policy to those directions. `order` overrides the
+   * dimension order (any order starting with direction and family is exact; see order.ts).
+   */
   constructor(
     readonly policies: readonly Policy[],
     readonly options: EncodeOptions = {},
     directions?: readonly Direction[],
+    order?: DimOrder,
   ) {
-    this.boxes = policies.map((p) => policyBoxes(p, this.atoms, options, directions ?? p.directions));
+    const raw: RawBox[][] = policies.map((p) => policyBoxes(p, this.atoms, options, directions ?? p.directions));
     const named = [this.namedEnd(4), this.namedEnd(6)];
-    this.ranks = new Ranks(this.boxes, { [DIM.src]: named, [DIM.dst]: named });
-    this.cuts = named.map((v) => this.ranks.rankOf(DIM.src, v)).filter((r) => r >= 0);
+    this.ranks = new Ranks(raw, { [DIM.peer]: named, [DIM.local]: named });
+    this.boxes = raw.map((b) => this.ranks.rank(b));
+    this.order = order ?? chooseOrder(this.ranks, this.boxes);
+    this.cuts = Array.from({ length: DIMS }, (_, d) =>
+      d === DIM.peer || d === DIM.local ? named.map((v) => this.ranks.rankOf(d, v)).filter((r) => r >= 0) : [],
+    );
   }
 
   /** One past the last atom a reference of this analysis names. */
@@ -61,7 +73,13 @@ export class Analysis {
 
   /** The diagram of policy `i` under a labeler. */
   diagram(i: number, labeler: Labeler): number {
-    return buildDiagram(this.store, this.ranks, this.ranks.rank(this.boxes[i]!), labeler);
+    return buildDiagram(this.store, this.ranks, this.order, this.boxes[i]!, labeler);
+  }
+
+  /** The decision diagrams of policies 0 and 1, their common rules built once. */
+  decisionPair(): [number, number] {
+    const [a, b] = this.policies as [Policy, Policy];
+    return buildPair(this.store, this.ranks, this.order, { boxes: this.boxes[0]!, labeler: decisionLabeler(a) }, { boxes: this.boxes[1]!, labeler: decisionLabeler(b) });
   }
 
   /**
@@ -70,7 +88,7 @@ export class Analysis {
    * stopped at the limit.
    */
   walk(a: number, b: number, visit: (labelA: string, labelB: string, region: Region) => void, options: WalkOptions): boolean {
-    const { store, ranks } = this;
+    const { store, ranks, order } = this;
     const lo = new Array<number>(DIMS).fill(0);
     const hi = Array.from({ length: DIMS }, (_, d) => ranks.size(d) - 1);
     let count = 0;
@@ -85,21 +103,22 @@ export class Analysis {
         visit(la, lb, this.region(lo, hi));
         return false;
       }
-      // The next dimension either node tests; dimensions both skip keep their current span. Direction and
-      // family are always split first: a region names one of each.
-      let dim = Math.min(store.dimOf(x), store.dimOf(y));
-      for (const forced of [DIM.direction, DIM.family]) {
-        if (forced < dim && lo[forced] !== hi[forced]) {
-          dim = forced;
+      // The next level either node tests; dimensions both skip keep their current span. Direction and
+      // family (levels 0 and 1) are always split first: a region names one of each.
+      let level = Math.min(store.levelOf(x), store.levelOf(y));
+      for (const forced of [0, 1]) {
+        if (forced < level && lo[order[forced]!] !== hi[order[forced]!]) {
+          level = forced;
           break;
         }
       }
+      const dim = order[level]!;
       const cuts = new Set<number>([lo[dim]!]);
       if (dim === DIM.direction || dim === DIM.family) for (let r = lo[dim]! + 1; r <= hi[dim]!; r++) cuts.add(r);
       for (const n of [x, y]) {
-        if (store.dimOf(n) === dim) for (const s of store.startsOf(n)) if (s > lo[dim]! && s <= hi[dim]!) cuts.add(s);
+        if (store.levelOf(n) === level) for (const s of store.startsOf(n)) if (s > lo[dim]! && s <= hi[dim]!) cuts.add(s);
       }
-      if (dim === DIM.src || dim === DIM.dst) for (const c of this.cuts) if (c > lo[dim]! && c <= hi[dim]!) cuts.add(c);
+      for (const c of this.cuts[dim]!) if (c > lo[dim]! && c <= hi[dim]!) cuts.add(c);
       const sorted = [...cuts].sort((p, q) => p - q);
       const saveLo = lo[dim]!;
       const saveHi = hi[dim]!;
@@ -107,7 +126,7 @@ export class Analysis {
       for (let i = 0; i < sorted.length && !stopped; i++) {
         lo[dim] = sorted[i]!;
         hi[dim] = i + 1 < sorted.length ? sorted[i + 1]! - 1 : saveHi;
-        stopped = rec(store.step(x, dim, lo[dim]!), store.step(y, dim, lo[dim]!));
+        stopped = rec(store.step(x, level, lo[dim]!), store.step(y, level, lo[dim]!));
       }
       lo[dim] = saveLo;
       hi[dim] = saveHi;
@@ -121,18 +140,20 @@ export class Analysis {
     const v = familyOf(this.ranks.span(DIM.family, lo[DIM.family]!, lo[DIM.family]!)[0]);
     const end = this.namedEnd(v);
     const at = (d: number): bigint => this.ranks.span(d, lo[d]!, lo[d]!)[0];
-    return at(DIM.src) >= end || at(DIM.dst) >= end;
+    return at(DIM.peer) >= end || at(DIM.local) >= end;
   }
 
   private region(lo: number[], hi: number[]): Region {
     const s = (d: number): [bigint, bigint] => this.ranks.span(d, lo[d]!, hi[d]!);
+    const direction = directionOf(s(DIM.direction)[0]);
+    const [src, dst] = direction === 'ingress' ? [DIM.peer, DIM.local] : [DIM.local, DIM.peer];
     return {
-      direction: directionOf(s(DIM.direction)[0]),
+      direction,
       version: familyOf(s(DIM.family)[0]),
       protocol: [Number(s(DIM.protocol)[0]), Number(s(DIM.protocol)[1])],
       port: [Number(s(DIM.port)[0]), Number(s(DIM.port)[1])],
-      src: s(DIM.src),
-      dst: s(DIM.dst),
+      src: s(src),
+      dst: s(dst),
     };
   }
 }

@@ -1,5 +1,5 @@
 import type { Direction, Flow, Policy } from '../model/index.js';
-import { Analysis, decisionLabeler } from './analysis.js';
+import { Analysis } from './analysis.js';
 import { exampleFlow, type Region } from './regions.js';
 import type { EncodeOptions } from './space.js';
 
@@ -36,8 +36,7 @@ export function compare(a: Policy, b: Policy, options: CompareOptions = {}): Com
   const directions = a.directions.filter((d) => b.directions.includes(d));
   const skipped = [...new Set([...a.directions, ...b.directions])].filter((d) => !directions.includes(d));
   const analysis = new Analysis([a, b], options, directions);
-  const rootA = analysis.diagram(0, decisionLabeler(a));
-  const rootB = analysis.diagram(1, decisionLabeler(b));
+  const [rootA, rootB] = analysis.decisionPair();
   if (rootA === rootB) return { equivalent: true, directions, skipped, onlyA: [], onlyB: [], truncated: false };
   const limit = options.limit ?? 200;
   const onlyA: DiffRegion[] = [];

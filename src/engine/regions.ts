@@ -14,8 +14,7 @@ import {
   type IpVersion,
   type Protocol,
 } from '../model/index.js';
-import { atomBase, directionOf, familyOf, type AtomTable } from './space.js';
-import type { Ranks } from './ranks.js';
+import { atomBase, type AtomTable } from './space.js';
 import type { Direction } from '../model/index.js';
 
 /** A box of the flow space in raw coordinates. */

@@ -1,7 +1,9 @@
 /**
  * The flow space and how policies are encoded into it.
  *
- * A flow is a point in six dimensions: direction, IP family, protocol, port-or-ICMP, source, destination.
+ * A flow is a point in six dimensions: direction, IP family, protocol, port-or-ICMP, peer (the remote side:
+ * source of ingress, destination of egress) and local (the protected side), as rules name them; the
+ * direction says which of the two is the source.
  * A rule covers a union of boxes (products of inclusive intervals). Address dimensions are bigint lines:
  * concrete addresses of the family first (0 .. 2^32-1 or 0 .. 2^128-1), then one point per symbolic
  * reference ("atoms": security groups, server groups, unresolved prefix lists). A rule naming a
@@ -25,7 +27,7 @@ import {
 } from '../model/index.js';
 
 export const DIMS = 6;
-export const DIM = { direction: 0, family: 1, protocol: 2, port: 3, src: 4, dst: 5 } as const;
+export const DIM = { direction: 0, family: 1, protocol: 2, port: 3, peer: 4, local: 5 } as const;
 
 /** How many atoms each family reserves after its concrete addresses. The last one is "an unknown group". */
 export const ATOM_SLOTS = 1n << 32n;
@@ -112,8 +114,22 @@ export interface EncodeOptions {
 
 type Interval = readonly [bigint, bigint];
 
+/** CIDR text → family and interval: large policies repeat the same blocks many times. */
+type CidrCache = Map<string, readonly [IpVersion, Interval]>;
+
+function cidrInterval(text: string, cache: CidrCache): readonly [IpVersion, Interval] {
+  let hit = cache.get(text);
+  if (!hit) {
+    const c = parseCidr(text);
+    if (!c) throw new Error(`invalid CIDR ${text}`);
+    hit = [c.version, c.prefix === 0 ? [0n, FAMILY_FULL[c.version]] : [c.first, c.last]];
+    cache.set(text, hit);
+  }
+  return hit;
+}
+
 /** The address intervals of one side, per family. */
-function addressIntervals(m: AddressMatch, atoms: AtomTable, opts: EncodeOptions): Record<IpVersion, Interval[]> {
+function addressIntervals(m: AddressMatch, atoms: AtomTable, opts: EncodeOptions, cache: CidrCache): Record<IpVersion, Interval[]> {
   const out: Record<IpVersion, Interval[]> = { 4: [], 6: [] };
   if (m.kind === 'any') {
     out[4].push([0n, FAMILY_FULL[4]]);
@@ -123,9 +139,8 @@ function addressIntervals(m: AddressMatch, atoms: AtomTable, opts: EncodeOptions
   for (const item of m.items) {
     switch (item.kind) {
       case 'cidr': {
-        const c = parseCidr(item.cidr);
-        if (!c) throw new Error(`invalid CIDR ${item.cidr}`);
-        out[c.version].push(c.prefix === 0 ? [0n, FAMILY_FULL[c.version]] : [c.first, c.last]);
+        const [version, interval] = cidrInterval(item.cidr, cache);
+        out[version].push(interval);
         break;
       }
       case 'range': {
@@ -149,8 +164,25 @@ function addressIntervals(m: AddressMatch, atoms: AtomTable, opts: EncodeOptions
       }
     }
   }
-  if (m.negate) {
-    for (const v of [4, 6] as const) out[v] = complement(out[v], FAMILY_FULL[v]);
+  for (const v of [4, 6] as const) out[v] = m.negate ? complement(out[v], FAMILY_FULL[v]) : union(out[v]);
+  return out;
+}
+
+/**
+ * Sorted, merged intervals covering the same points: a list of adjacent CIDRs (an exact allow-set
+ * splits ranges into many) is one interval, hence one box instead of a product of pieces.
+ */
+function union(intervals: Interval[]): Interval[] {
+  if (intervals.length < 2) return intervals;
+  const sorted = [...intervals].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const out: Array<[bigint, bigint]> = [];
+  for (const [lo, hi] of sorted) {
+    const last = out[out.length - 1];
+    if (last && lo <= last[1] + 1n) {
+      if (hi > last[1]) last[1] = hi;
+    } else {
+      out.push([lo, hi]);
+    }
   }
   return out;
 }
@@ -195,22 +227,27 @@ export function protocolIntervals(p: Protocol): Array<readonly [number, number, 
   }
 }
 
+/** Protocol and port coordinates as bigints, made once: a large policy would otherwise allocate millions. */
+const SMALL: bigint[] = [];
+function small(n: number): bigint {
+  return (SMALL[n] ??= BigInt(n));
+}
+
 /** The boxes of one rule. */
-export function ruleBoxes(rule: Rule, index: number, atoms: AtomTable, opts: EncodeOptions): RawBox[] {
-  const dir = BigInt(directionIndex(rule.direction));
-  const peer = addressIntervals(rule.peer, atoms, opts);
-  const local = addressIntervals(rule.local, atoms, opts);
-  const [srcSide, dstSide] = rule.direction === 'ingress' ? [peer, local] : [local, peer];
+function ruleBoxes(rule: Rule, index: number, atoms: AtomTable, opts: EncodeOptions, cache: CidrCache): RawBox[] {
+  const dir = small(directionIndex(rule.direction));
+  const peer = addressIntervals(rule.peer, atoms, opts, cache);
+  const local = addressIntervals(rule.local, atoms, opts, cache);
   const protos = protocolIntervals(rule.protocol);
   const out: RawBox[] = [];
   for (const v of [4, 6] as const) {
-    const fam = BigInt(familyIndex(v));
-    for (const [sLo, sHi] of srcSide[v]) {
-      for (const [dLo, dHi] of dstSide[v]) {
+    const fam = small(familyIndex(v));
+    for (const [rLo, rHi] of peer[v]) {
+      for (const [lLo, lHi] of local[v]) {
         for (const [pLo, pHi, qLo, qHi] of protos) {
           out.push({
-            lo: [dir, fam, BigInt(pLo), BigInt(qLo), sLo, dLo],
-            hi: [dir, fam, BigInt(pHi), BigInt(qHi), sHi, dHi],
+            lo: [dir, fam, small(pLo), small(qLo), rLo, lLo],
+            hi: [dir, fam, small(pHi), small(qHi), rHi, lHi],
             rule: index,
           });
         }
@@ -223,9 +260,10 @@ export function ruleBoxes(rule: Rule, index: number, atoms: AtomTable, opts: Enc
 /** Every box of a policy in priority order, ending with one default box per governed direction and family. */
 export function policyBoxes(policy: Policy, atoms: AtomTable, opts: EncodeOptions = {}, directions = policy.directions): RawBox[] {
   const governed = new Set(directions);
+  const cache: CidrCache = new Map();
   const out: RawBox[] = [];
   policy.rules.forEach((rule, i) => {
-    if (governed.has(rule.direction)) out.push(...ruleBoxes(rule, i, atoms, opts));
+    if (governed.has(rule.direction)) out.push(...ruleBoxes(rule, i, atoms, opts, cache));
   });
   for (const d of directions) {
     const dir = BigInt(directionIndex(d));
