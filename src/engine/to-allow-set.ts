@@ -2,6 +2,13 @@ import { UnsupportedError, type Policy, type Rule } from '../model/index.js';
 import { compare } from './compare.js';
 import { Analysis, decisionLabeler } from './analysis.js';
 import { addressMatch, protocolMatches } from './regions.js';
+import { DIM } from './space.js';
+
+/**
+ * Ports before peers: security-group rules are (protocol, port range, peer), so a port's peers are read as one
+ * union there — peer-first would cut every port's peers at every other port's peer boundaries.
+ */
+const ALLOW_SET_ORDER = [DIM.direction, DIM.family, DIM.protocol, DIM.port, DIM.peer, DIM.local];
 
 /**
  * The allow-only rule list granting exactly the flows an ordered allow/deny policy allows — what a
@@ -13,7 +20,7 @@ import { addressMatch, protocolMatches } from './regions.js';
  * families differently there, this throws an UnsupportedError rather than return a wider policy.
  */
 export function toAllowSet(policy: Policy): Policy {
-  const analysis = new Analysis([policy]);
+  const analysis = new Analysis([policy], {}, undefined, ALLOW_SET_ORDER);
   const root = analysis.diagram(0, decisionLabeler(policy));
   const rules: Rule[] = [];
   analysis.walk(
