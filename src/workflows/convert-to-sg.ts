@@ -35,6 +35,7 @@ import { looksLikeHaloPolicies, parseHaloDocument, type ParsedHaloPolicy } from 
 import type { WorkflowContext } from './context.js';
 import type { Conversion, ConversionCheck } from './conversion.js';
 import { haloFirewall, parseHaloSpec, readHaloPolicies } from './halo-location.js';
+import type { FileParseOptions } from '../platforms/platform.js';
 import { loadPolicies, parseLocation } from './locations.js';
 import { AUTOMATIC_EGRESS, atomKey, atomPermissions, canonicalPermissions, groupAtoms, type PermissionAtom } from './migrate-sg-atoms.js';
 import { symbolicOrderProblems } from './symbolic-order.js';
@@ -46,6 +47,8 @@ export type SgTarget =
 
 export interface ToSgRequest {
   readonly source: string;
+  /** How the source is read where its format has choices (the zone pair of a PAN-OS rulebase). */
+  readonly read?: FileParseOptions;
   readonly target: SgTarget;
   readonly dest?: string;
   readonly destPrefix?: string;
@@ -102,7 +105,7 @@ const byGroupId = (key: string): string => (key.startsWith('group:') ? key.repla
 
 /** Plans a conversion to security groups. Nothing is written until `apply`. */
 export async function planSgConversion(req: ToSgRequest, deps: ToSgDeps): Promise<Conversion<SgChangePayload>> {
-  const parsed = await loadSources(req.source, deps);
+  const parsed = await loadSources(req.source, req.read, deps);
   if (parsed.length === 0) throw new InputError({ file: req.source }, 'holds no policy to convert');
   if (req.dest !== undefined && parsed.length > 1) {
     throw new InputError({ field: '--dest' }, `names one group, but ${req.source} holds ${parsed.length} policies: use --dest-prefix`);
@@ -143,7 +146,7 @@ export async function planSgConversion(req: ToSgRequest, deps: ToSgDeps): Promis
 }
 
 /** Halo sources with what they could not carry; any other location as is. */
-async function loadSources(source: string, deps: ToSgDeps): Promise<ParsedHaloPolicy[]> {
+async function loadSources(source: string, read: FileParseOptions | undefined, deps: ToSgDeps): Promise<ParsedHaloPolicy[]> {
   const loc = parseLocation(source);
   if (loc.kind === 'live' && loc.scheme === 'halo') {
     return readHaloPolicies(deps.firewall ?? (await haloFirewall(deps.ctx)), parseHaloSpec(loc.spec));
@@ -158,7 +161,7 @@ async function loadSources(source: string, deps: ToSgDeps): Promise<ParsedHaloPo
       return picked;
     }
   }
-  return (await loadPolicies(loc, deps.ctx)).map((policy) => ({ policy, inexpressible: [], notes: [] }));
+  return (await loadPolicies(loc, deps.ctx, read)).map((policy) => ({ policy, inexpressible: [], notes: [] }));
 }
 
 /** The JSON of a file, or undefined when it is not JSON (another format: the location loader reads it). */

@@ -8,14 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../../src/cli/run.js';
+import { ruleportOffline } from '../../helpers/run-cli.js';
 
-async function ruleport(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
+const ruleport = ruleportOffline;
 
 const entry = (n: number, egress: boolean, action: string, protocol: string, ports?: [number, number]) => ({
   RuleNumber: n,
