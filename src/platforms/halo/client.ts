@@ -11,6 +11,7 @@
 import { InputError, RemoteError } from '../../model/index.js';
 import { collectPages } from '../aws/paginate.js';
 import { backoffDelay, type RetryPolicy } from '../aws/retry.js';
+import { plainHttpTlsWarning } from '../plain-http.js';
 import { haloBaseUrl, loadHaloCredentials, type HaloConnectOptions, type HaloCredentials } from './credentials.js';
 import { HALO } from './parse.js';
 
@@ -333,6 +334,8 @@ export async function connectHalo(
   extra: Partial<Omit<HaloClientOptions, 'baseUrl' | 'credentials'>> = {},
 ): Promise<HaloClient> {
   const baseUrl = haloBaseUrl(opts);
+  const plain = plainHttpTlsWarning(baseUrl, opts);
+  if (plain !== undefined) io.warn(plain);
   const credentials = await loadHaloCredentials(opts, io.warn);
   io.debug(`halo: ${baseUrl}, key from ${credentials.source}`);
   return new HaloClient({ baseUrl, credentials, log: io.debug, ...extra });

@@ -6,6 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { InputError } from '../../model/index.js';
 import { checkVsysName } from './xpath.js';
+import { plainHttpTlsWarning } from '../plain-http.js';
 
 export const PANOS_LOCATION_SYNTAX = 'panos:HOST[:PORT][/vsysN] | panos:http(s)://HOST:PORT[/vsysN]';
 
@@ -115,9 +116,17 @@ export interface PanosTls {
   readonly insecure: boolean;
 }
 
-/** Reads `--ca-file`; `--insecure` is honoured with a warning. */
-export async function loadPanosTls(opts: PanosConnectOptions, warn: (message: string) => void): Promise<PanosTls> {
+/**
+ * Reads `--ca-file`; `--insecure` is honoured with a warning. Over plain HTTP (`baseUrl` http://) neither has any
+ * effect, which is said instead.
+ */
+export async function loadPanosTls(opts: PanosConnectOptions, warn: (message: string) => void, baseUrl: string): Promise<PanosTls> {
   if (opts.insecure && opts.caFile !== undefined) throw new InputError({ field: '--insecure' }, 'contradicts --ca-file: give one of them');
+  const plain = plainHttpTlsWarning(baseUrl, opts);
+  if (plain !== undefined) {
+    warn(plain);
+    return { insecure: false };
+  }
   if (opts.insecure) {
     warn('--insecure: the firewall certificate is NOT verified; anyone on the path can read the API key and change the firewall');
     return { insecure: true };
