@@ -50,6 +50,8 @@ export async function scanServer(
   runStartedAt: string,
 ): Promise<ScanEvidence> {
   const deadline = clock.now() + timing.timeoutMs;
+  // The same deadline for the Halo calls themselves: a 429 storm's Retry-After waits must not outlast it.
+  const calls = { signal: AbortSignal.timeout(timing.timeoutMs) };
   let attempts = 0;
   let status = 'not launched';
   const timeout = (): ScanEvidence => ({ kind: 'timeout', timeoutMs: timing.timeoutMs, status, attempts });
@@ -63,7 +65,7 @@ export async function scanServer(
   try {
     launch: for (;;) {
       attempts++;
-      let command: HaloCommand = await api.launchScan(server.id);
+      let command: HaloCommand = await api.launchScan(server.id, calls);
       status = command.status;
       const notBefore = command.createdAt ?? runStartedAt;
 
@@ -75,13 +77,13 @@ export async function scanServer(
         }
         if (!(await sleepUpTo(jitter(delay)))) return timeout();
         delay = Math.min(delay * 2, timing.pollMaxMs);
-        command = await api.getCommand(server.id, command.id);
+        command = await api.getCommand(server.id, command.id, calls);
         status = command.status;
       }
 
       let scan: ScaScan | undefined;
       for (let read = 1; ; read++) {
-        scan = await api.latestSca(server.id);
+        scan = await api.latestSca(server.id, calls);
         const fresh = scan !== undefined && Date.parse(scan.createdAt) >= Date.parse(notBefore);
         if (scan && fresh && scan.status === 'failed') {
           if (attempts <= timing.retries) continue launch;
@@ -96,6 +98,7 @@ export async function scanServer(
     }
   } catch (e) {
     if (isForbidden(e)) throw e;
+    if (calls.signal.aborted) return timeout();
     return explain(api, server, e);
   }
 }
