@@ -12,7 +12,7 @@
  * `--dest-prefix` + policy name, else the policy name. An existing group of that name in the VPC is left alone
  * unless `--update`, which converges it — only a group ruleport made (tag `ruleport:source`).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
 import { compare, toAllowSet } from '../engine/index.js';
 import {
@@ -39,6 +39,7 @@ import type { FileParseOptions } from '../platforms/platform.js';
 import { loadPolicies, parseLocation } from './locations.js';
 import { AUTOMATIC_EGRESS, atomKey, atomPermissions, canonicalPermissions, groupAtoms, type PermissionAtom } from './migrate-sg-atoms.js';
 import { symbolicOrderProblems } from './symbolic-order.js';
+import { readInputFile } from '../platforms/read-input.js';
 
 export type SgTarget =
   | { readonly kind: 'live'; readonly region: string; readonly vpc: string }
@@ -166,13 +167,7 @@ async function loadSources(source: string, read: FileParseOptions | undefined, d
 
 /** The JSON of a file, or undefined when it is not JSON (another format: the location loader reads it). */
 async function readJson(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError({ file: path }, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`);
-  }
+  const text = await readInputFile(path);
   try {
     return JSON.parse(text);
   } catch {

@@ -2,8 +2,9 @@
  * Where Halo API credentials come from, and the API base URL. Credentials are only ever handed to the token
  * request: nothing here prints or logs them, and errors name the file and line, never their content.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { InputError } from '../../model/index.js';
+import { readInputFile } from '../read-input.js';
 
 /** The public Halo API. Portal regions and on-premise grids use other hosts: `--halo-url` / `HALO_API_URL`. */
 export const DEFAULT_HALO_URL = 'https://api.cloudpassage.com';
@@ -90,13 +91,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 async function readAuthFile(path: string, warn: (message: string) => void): Promise<HaloCredentials> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError({ file: path }, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`);
-  }
+  const text = await readInputFile(path);
   if (process.platform !== 'win32') {
     const { mode } = await stat(path);
     if ((mode & 0o044) !== 0) {
