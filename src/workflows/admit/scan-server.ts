@@ -51,7 +51,7 @@ export async function scanServer(
 ): Promise<ScanEvidence> {
   const deadline = clock.now() + timing.timeoutMs;
   // The same deadline for the Halo calls themselves: a 429 storm's Retry-After waits must not outlast it.
-  const calls = { signal: AbortSignal.timeout(timing.timeoutMs) };
+  const calls = { signal: deadlineSignal(timing.timeoutMs) };
   let attempts = 0;
   let status = 'not launched';
   const timeout = (): ScanEvidence => ({ kind: 'timeout', timeoutMs: timing.timeoutMs, status, attempts });
@@ -98,9 +98,17 @@ export async function scanServer(
     }
   } catch (e) {
     if (isForbidden(e)) throw e;
-    if (calls.signal.aborted) return timeout();
+    if (calls.signal?.aborted) return timeout();
     return explain(api, server, e);
   }
+}
+
+/** Node timers hold at most this many milliseconds; a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A signal that aborts after `ms`; none for a deadline beyond what a timer can hold (24 days). */
+export function deadlineSignal(ms: number): AbortSignal | undefined {
+  return ms <= MAX_TIMER_MS ? AbortSignal.timeout(ms) : undefined;
 }
 
 /** True for a 403 from Halo: the key may not do this (a read-only key whose token did not say so). */
