@@ -1,11 +1,13 @@
 /**
  * The common end of every `convert` target: print the plan, confirm, apply (journaled), read back and compare,
  * report. Exit status: 0 when every result is equivalent (or --allow-lossy accepted the difference, which is
- * still printed), 1 when not, 2 when the plan itself cannot be applied (a quota).
+ * still printed), 1 when not or when a stateless source became stateful without --allow-lossy (lossy in kind:
+ * the result admits replies the source's return rules may not have), 2 when the plan itself cannot be applied (a quota).
  */
 import { EXIT, RemoteError, UnsupportedError, VerificationError } from '../model/index.js';
 import { Journal, formatPlan, isEmpty, newRunId } from '../plan/index.js';
 import type { Conversion, ConversionCheck } from '../workflows/conversion.js';
+import { isLossyInKind } from '../workflows/statefulness.js';
 import type { CommandEnv, GlobalOptions } from './command-env.js';
 import { diffJson, renderDiff } from './commands/diff.js';
 import { confirmApply } from './confirm.js';
@@ -67,9 +69,12 @@ export async function runConversion(conv: Conversion, opts: ConversionFlags, env
     }
 
     const equivalent = checks.every((c) => c.comparison.equivalent);
+    // A stateless source written as a stateful target: the flows may match, the replies do not (see statefulness.ts).
+    const inKind = checks.filter((c) => isLossyInKind(c.source, c.target)).map((c) => c.target.name);
     doc.verification = {
       readBack: written,
       equivalent,
+      lossyInKind: inKind,
       results: checks.map((c) => diffJson(c.source, c.target, c.comparison)),
     };
     if (!json) {
@@ -84,16 +89,21 @@ export async function runConversion(conv: Conversion, opts: ConversionFlags, env
     if (conv.plan.lossy.length > 0 && !json) {
       io.stderr.write(`warning: ${conv.plan.lossy.length} part(s) of the source were not carried over (LOSSY above, accepted with --allow-lossy); the comparison covers the rest\n`);
     }
-    if (!equivalent) {
-      const differing = checks.filter((c) => !c.comparison.equivalent).map((c) => c.target.name);
-      // --allow-lossy accepts a result that allows less, never one that allows more.
-      const onlyNarrower = checks.every((c) => c.comparison.onlyB.length === 0);
-      if (opts.allowLossy && onlyNarrower) {
-        if (!json) io.stderr.write(`warning: ${differing.length} result(s) allow less than their source (accepted with --allow-lossy): ${differing.join(', ')}\n`);
-        return;
-      }
+    const differing = checks.filter((c) => !c.comparison.equivalent).map((c) => c.target.name);
+    // --allow-lossy accepts a result that allows less, never one that allows more.
+    const onlyNarrower = checks.every((c) => c.comparison.onlyB.length === 0);
+    if (!equivalent && !(opts.allowLossy && onlyNarrower)) {
       const hint = onlyNarrower ? '; --allow-lossy accepts a narrower result' : '; the result allows flows the source does not';
       throw new VerificationError(`not equivalent: ${differing.join(', ')} (the differing flows are listed above${hint})`);
+    }
+    if (inKind.length > 0) {
+      const why = `stateless source → stateful result: ${inKind.join(', ')} admit(s) the replies to every flow allowed, where the source admitted a reply only if one of its return rules allowed it`;
+      if (!opts.allowLossy) throw new VerificationError(`lossy in kind: ${why} (--allow-lossy accepts it)`);
+      if (!json) io.stderr.write(`warning: ${why} (accepted with --allow-lossy)\n`);
+    }
+    if (!equivalent) {
+      if (!json) io.stderr.write(`warning: ${differing.length} result(s) allow less than their source (accepted with --allow-lossy): ${differing.join(', ')}\n`);
+      return;
     }
     env.setExit(EXIT.ok);
   } finally {

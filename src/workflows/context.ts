@@ -2,17 +2,10 @@
  * What a workflow needs from its caller: options, a place for progress and warnings, and the journal.
  * The CLI builds one from flags; the Lambda handler and library users build their own.
  */
+import type { AwsConnection } from '../platforms/aws/location-spec.js';
 
-/** Connection and identity options shared by the live locations of every platform. */
-export interface ConnectionOptions {
-  /** AWS */
-  readonly profile?: string;
-  readonly region?: string;
-  readonly roleArn?: string;
-  readonly externalId?: string;
-  readonly mfaToken?: string;
-  readonly endpointUrl?: string;
-  readonly allRegions?: boolean;
+/** Connection and identity options shared by the live locations of every platform (AWS's own, then these). */
+export interface ConnectionOptions extends AwsConnection {
   /** Halo */
   readonly haloUrl?: string;
   readonly auth?: string;

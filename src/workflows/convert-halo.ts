@@ -26,6 +26,7 @@ import type { HaloGroupDoc, HaloObjects, HaloPeerDoc, HaloPolicyDoc, HaloRuleDoc
 import type { WorkflowContext } from './context.js';
 import type { Conversion, ConversionCheck } from './conversion.js';
 import { READ_CONCURRENCY, haloFirewall } from './halo-location.js';
+import type { FileParseOptions } from '../platforms/platform.js';
 import { loadPolicies, parseLocation } from './locations.js';
 import { resolveReferences } from './resolve-refs.js';
 
@@ -34,6 +35,8 @@ export type HaloPlatformChoice = HaloOs | 'all';
 export interface ToHaloRequest {
   /** Source location: `aws:REGION[/sg-…]`, a describe-security-groups file, or any other location. */
   readonly source: string;
+  /** How the source is read where its format has choices (the zone pair of a PAN-OS rulebase). */
+  readonly read?: FileParseOptions;
   readonly dest?: string;
   readonly destPrefix?: string;
   readonly platform: HaloPlatformChoice;
@@ -225,7 +228,7 @@ export async function planHaloConversion(req: ToHaloRequest, deps: ToHaloDeps): 
 async function loadSources(req: ToHaloRequest, ctx: WorkflowContext, aws: () => Promise<AwsSession>): Promise<Source[]> {
   if (!req.source.startsWith('aws:')) {
     if (req.allRegions) throw new InputError({ field: '--all-regions' }, 'reads AWS: give the source as aws:');
-    const policies = await loadPolicies(parseLocation(req.source), ctx);
+    const policies = await loadPolicies(parseLocation(req.source), ctx, req.read);
     return policies.map((policy) => ({ policy, region: ctx.connection.region }));
   }
   const [{ parseAwsLocation }, { loadAwsLocation }, { listRegions }] = await Promise.all([

@@ -37,11 +37,14 @@ import { child, entries, entryNamed, type XNode } from '../platforms/panos/xml.j
 import { checkObjectName, isObjectName, objectContainerXpath, rulesXpath } from '../platforms/panos/xpath.js';
 import type { WorkflowContext } from './context.js';
 import type { Conversion, ConversionCheck } from './conversion.js';
+import type { FileParseOptions } from '../platforms/platform.js';
 import { loadPolicies, parseLocation } from './locations.js';
 import { panosClient } from './panos-location.js';
 
 export interface ToPanosRequest {
   readonly source: string;
+  /** How the source is read where its format has choices (the zone pair of a PAN-OS rulebase). */
+  readonly read?: FileParseOptions;
   /** `panos:TARGET[/vsysN]`, or `panos` with `out`. */
   readonly to: string;
   readonly zones: ZonePair;
@@ -88,7 +91,7 @@ export async function planPanosConversion(req: ToPanosRequest, deps: ToPanosDeps
   if (req.below !== undefined) checkObjectName(req.below, '--below');
   if (req.zones.from === req.zones.to) throw new InputError({ field: '--from-zone/--to-zone' }, `the zone pair needs two different zones, got ${req.zones.from} twice`);
 
-  const sources = await loadPolicies(parseLocation(req.source), ctx);
+  const sources = await loadPolicies(parseLocation(req.source), ctx, req.read);
   if (sources.length === 0) throw new InputError({ file: req.source }, 'holds no policy to convert');
   if (req.rulePrefix !== undefined && sources.length > 1) {
     throw new InputError({ field: '--rule-prefix' }, `names one prefix, but ${req.source} holds ${sources.length} policies (each gets its id as prefix)`);

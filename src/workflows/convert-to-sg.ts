@@ -12,7 +12,7 @@
  * `--dest-prefix` + policy name, else the policy name. An existing group of that name in the VPC is left alone
  * unless `--update`, which converges it — only a group ruleport made (tag `ruleport:source`).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
 import { compare, toAllowSet } from '../engine/index.js';
 import {
@@ -35,9 +35,11 @@ import { looksLikeHaloPolicies, parseHaloDocument, type ParsedHaloPolicy } from 
 import type { WorkflowContext } from './context.js';
 import type { Conversion, ConversionCheck } from './conversion.js';
 import { haloFirewall, parseHaloSpec, readHaloPolicies } from './halo-location.js';
+import type { FileParseOptions } from '../platforms/platform.js';
 import { loadPolicies, parseLocation } from './locations.js';
 import { AUTOMATIC_EGRESS, atomKey, atomPermissions, canonicalPermissions, groupAtoms, type PermissionAtom } from './migrate-sg-atoms.js';
 import { symbolicOrderProblems } from './symbolic-order.js';
+import { readInputFile } from '../platforms/read-input.js';
 
 export type SgTarget =
   | { readonly kind: 'live'; readonly region: string; readonly vpc: string }
@@ -46,6 +48,8 @@ export type SgTarget =
 
 export interface ToSgRequest {
   readonly source: string;
+  /** How the source is read where its format has choices (the zone pair of a PAN-OS rulebase). */
+  readonly read?: FileParseOptions;
   readonly target: SgTarget;
   readonly dest?: string;
   readonly destPrefix?: string;
@@ -102,7 +106,7 @@ const byGroupId = (key: string): string => (key.startsWith('group:') ? key.repla
 
 /** Plans a conversion to security groups. Nothing is written until `apply`. */
 export async function planSgConversion(req: ToSgRequest, deps: ToSgDeps): Promise<Conversion<SgChangePayload>> {
-  const parsed = await loadSources(req.source, deps);
+  const parsed = await loadSources(req.source, req.read, deps);
   if (parsed.length === 0) throw new InputError({ file: req.source }, 'holds no policy to convert');
   if (req.dest !== undefined && parsed.length > 1) {
     throw new InputError({ field: '--dest' }, `names one group, but ${req.source} holds ${parsed.length} policies: use --dest-prefix`);
@@ -143,7 +147,7 @@ export async function planSgConversion(req: ToSgRequest, deps: ToSgDeps): Promis
 }
 
 /** Halo sources with what they could not carry; any other location as is. */
-async function loadSources(source: string, deps: ToSgDeps): Promise<ParsedHaloPolicy[]> {
+async function loadSources(source: string, read: FileParseOptions | undefined, deps: ToSgDeps): Promise<ParsedHaloPolicy[]> {
   const loc = parseLocation(source);
   if (loc.kind === 'live' && loc.scheme === 'halo') {
     return readHaloPolicies(deps.firewall ?? (await haloFirewall(deps.ctx)), parseHaloSpec(loc.spec));
@@ -158,18 +162,12 @@ async function loadSources(source: string, deps: ToSgDeps): Promise<ParsedHaloPo
       return picked;
     }
   }
-  return (await loadPolicies(loc, deps.ctx)).map((policy) => ({ policy, inexpressible: [], notes: [] }));
+  return (await loadPolicies(loc, deps.ctx, read)).map((policy) => ({ policy, inexpressible: [], notes: [] }));
 }
 
 /** The JSON of a file, or undefined when it is not JSON (another format: the location loader reads it). */
 async function readJson(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError({ file: path }, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`);
-  }
+  const text = await readInputFile(path);
   try {
     return JSON.parse(text);
   } catch {

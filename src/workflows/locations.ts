@@ -2,12 +2,12 @@
  * Locations name where a policy lives: a file (`sgs.json`, `sgs.json#sg-0abc`) or a live system
  * (`aws:us-east-1/sg-0abc`, `halo:policy/NAME`, `panos:fw.example.com/vsys1`).
  */
-import { readFile } from 'node:fs/promises';
 import { InputError, type Policy } from '../model/index.js';
 import type { FileParseOptions } from '../platforms/platform.js';
 import { FILE_FORMATS } from '../platforms/registry.js';
 import type { WorkflowContext } from './context.js';
 import { LIVE_SCHEMES } from './live-schemes.js';
+import { readInputFile } from '../platforms/read-input.js';
 
 export type Location =
   | { readonly kind: 'file'; readonly path: string; readonly selector?: string; readonly text: string }
@@ -66,13 +66,7 @@ export async function loadPolicy(location: Location, ctx: WorkflowContext, read:
 }
 
 async function loadFile(path: string, options: FileParseOptions): Promise<Policy[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError({ file: path }, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`);
-  }
+  const text = await readInputFile(path);
   let doc: unknown = undefined;
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {

@@ -4,10 +4,11 @@ import { planSgConversion, type SgTarget } from '../../workflows/convert-to-sg.j
 import type { CommandEnv, GlobalOptions } from '../command-env.js';
 import { runConversion, type ConversionFlags } from '../convert-output.js';
 import { parseRefMap } from '../ref-map.js';
+import { zoneReadOptions, type ZoneFlags } from '../zone-options.js';
 import type { ConvertTarget } from './convert.js';
 import { addSharedOptions } from './convert-options.js';
 
-interface ToSgFlags extends ConversionFlags {
+interface ToSgFlags extends ConversionFlags, ZoneFlags {
   readonly out?: string;
   readonly vpc?: string;
   readonly dest?: string;
@@ -50,6 +51,7 @@ export const awsConvertTarget: ConvertTarget = {
     const conv = await planSgConversion(
       {
         source,
+        read: zoneReadOptions(o),
         target,
         ...(o.dest !== undefined ? { dest: o.dest } : {}),
         ...(o.destPrefix !== undefined ? { destPrefix: o.destPrefix } : {}),

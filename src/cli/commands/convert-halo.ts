@@ -4,10 +4,11 @@ import { planHaloConversion, type HaloPlatformChoice } from '../../workflows/con
 import type { CommandEnv, GlobalOptions } from '../command-env.js';
 import { runConversion, type ConversionFlags } from '../convert-output.js';
 import { parseRefMap } from '../ref-map.js';
+import { zoneReadOptions, type ZoneFlags } from '../zone-options.js';
 import type { ConvertTarget } from './convert.js';
 import { addSharedOptions } from './convert-options.js';
 
-interface ToHaloFlags extends ConversionFlags {
+interface ToHaloFlags extends ConversionFlags, ZoneFlags {
   readonly out?: string;
   readonly dest?: string;
   readonly destPrefix?: string;
@@ -40,6 +41,7 @@ export const haloConvertTarget: ConvertTarget = {
     const conv = await planHaloConversion(
       {
         source,
+        read: zoneReadOptions(o),
         ...(o.dest !== undefined ? { dest: o.dest } : {}),
         ...(o.destPrefix !== undefined ? { destPrefix: o.destPrefix } : {}),
         platform,

@@ -6,14 +6,13 @@ import { parseDuration } from '../../workflows/duration.js';
 import type { CommandEnv, GlobalOptions } from '../command-env.js';
 import { runConversion, type ConversionFlags } from '../convert-output.js';
 import { parseRefMap } from '../ref-map.js';
+import { zoneReadOptions, type ZoneFlags } from '../zone-options.js';
 import type { ConvertTarget } from './convert.js';
 import { addSharedOptions } from './convert-options.js';
 
-interface ToPanosFlags extends ConversionFlags {
+interface ToPanosFlags extends ConversionFlags, ZoneFlags {
   readonly out?: string;
   readonly mapGroup?: string[];
-  readonly fromZone?: string;
-  readonly toZone?: string;
   readonly below?: string;
   readonly serviceMode?: string;
   readonly rulePrefix?: string;
@@ -32,8 +31,6 @@ export const panosConvertTarget: ConvertTarget = {
   addOptions(cmd: Command): void {
     addSharedOptions(cmd, 'out', 'mapGroup', 'journal');
     cmd
-      .option('--from-zone <zone>', 'panos: zone ingress traffic comes from', 'untrust')
-      .option('--to-zone <zone>', 'panos: zone ingress traffic goes to', 'trust')
       .option('--below <rule>', 'panos: place the new rules just above this rule (the bottom / clean-up rule)')
       .option('--service-mode <mode>', 'panos: application-default (App-IDs on their standard ports) or explicit (port-only service objects)', 'application-default')
       .option('--rule-prefix <prefix>', 'panos: rules are named PREFIX-1, PREFIX-2… (default: the source policy id)')
@@ -51,6 +48,7 @@ export const panosConvertTarget: ConvertTarget = {
         source,
         to,
         zones: { from: o.fromZone ?? 'untrust', to: o.toZone ?? 'trust' },
+        read: zoneReadOptions(o),
         ...(o.below !== undefined ? { below: o.below } : {}),
         serviceMode,
         ...(o.rulePrefix !== undefined ? { rulePrefix: o.rulePrefix } : {}),

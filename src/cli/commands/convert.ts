@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../model/index.js';
 import type { CommandEnv, GlobalOptions } from '../command-env.js';
+import { addZoneOptions } from '../zone-options.js';
 import { awsConvertTarget } from './convert-aws.js';
 import { haloConvertTarget } from './convert-halo.js';
 import { panosConvertTarget } from './convert-panos.js';
@@ -33,6 +34,8 @@ export function registerConvert(program: Command, env: CommandEnv): void {
     .argument('<source>', 'file[#selector] or live location')
     .requiredOption('--to <target>', `target: ${TARGETS.map((t) => t.syntax).join(' | ') || 'none registered'}`)
     .option('--allow-lossy', 'accept a result that allows less than the source (the difference is still printed)');
+  // The zone pair a PAN-OS source is read for, and the one a PAN-OS target is written for.
+  addZoneOptions(cmd);
   for (const t of TARGETS) t.addOptions(cmd);
   cmd.action(async (source: string, _o: unknown, c: Command) => {
     const opts = c.optsWithGlobals<GlobalOptions & Record<string, unknown> & { to: string }>();

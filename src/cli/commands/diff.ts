@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { compare, type Comparison } from '../../engine/index.js';
 import { EXIT, type Policy } from '../../model/index.js';
 import { loadPolicy, parseLocation } from '../../workflows/locations.js';
+import { statefulnessCaveats } from '../../workflows/statefulness.js';
 import type { CommandEnv, GlobalOptions } from '../command-env.js';
 import { describeRegion } from '../describe.js';
 import { toJson } from '../io.js';
@@ -43,6 +44,7 @@ export function diffJson(a: Policy, b: Policy, r: Comparison): object {
     onlyA: side(r.onlyA),
     onlyB: side(r.onlyB),
     truncated: r.truncated,
+    caveats: statefulnessCaveats(a, b),
   };
 }
 
@@ -57,5 +59,6 @@ export function renderDiff(a: Policy, b: Policy, r: Comparison): string {
     for (const d of r.onlyB) lines.push(`  only ${b.name} allows: ${describeRegion(d)}`);
     if (r.truncated) lines.push('  … more differences not listed (raise --limit)');
   }
+  for (const c of statefulnessCaveats(a, b)) lines.push(`caveat: ${c.text}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Comparison } from '../../engine/index.js';
-import { InputError, RemoteError, type RuleportError } from '../../model/index.js';
+import { InputError, RemoteError, toInt, type RuleportError } from '../../model/index.js';
 import { DEFAULT_JOURNAL, Journal, isEmpty, newRunId, type ApplyResult, type Plan } from '../../plan/index.js';
 import { parseAssociateBy, parseAssociations } from '../../workflows/migrate-association.js';
 import {
@@ -10,6 +10,7 @@ import {
   verifyNaclMigration,
   type NaclVerification,
 } from '../../workflows/migrate-nacl.js';
+import { APPLY_CONCURRENCY } from '../../workflows/migrate-apply-phases.js';
 import { parsePrefixListMap } from '../../workflows/migrate-prefix-lists.js';
 import type { MigrationProgress } from '../../workflows/migrate-progress.js';
 import { NACL_SELECTION, SG_SELECTION, VPC_ID, parseSelection } from '../../workflows/migrate-selection.js';
@@ -36,6 +37,7 @@ interface MigrateOptions extends GlobalOptions {
   readonly tag: string[];
   readonly prune?: boolean;
   readonly journal: string;
+  readonly concurrency: string;
 }
 
 interface MigrateSgOptions extends MigrateOptions {
@@ -88,13 +90,19 @@ function commonOptions(cmd: Command): Command {
     .option('--src-vpc <id>', 'select every source object of this VPC')
     .option('--tag <key=value>', 'select source objects with this tag (repeatable; all must match)', repeat, [] as string[])
     .option('--prune', "remove from ruleport's copies what their sources no longer have")
-    .option('--journal <file>', 'journal of applied changes', DEFAULT_JOURNAL);
+    .option('--journal <file>', 'journal of applied changes', DEFAULT_JOURNAL)
+    .option('--concurrency <n>', 'changes of one phase applied at once', String(APPLY_CONCURRENCY));
 }
 
 function dstVpcOf(opts: MigrateOptions): string {
   if (opts.dstVpc === undefined) throw new InputError({ field: '--dst-vpc' }, 'required: the VPC to copy into');
   if (!VPC_ID.test(opts.dstVpc)) throw new InputError({ field: '--dst-vpc' }, `${JSON.stringify(opts.dstVpc)} is not a VPC id`);
   return opts.dstVpc;
+}
+
+/** `--concurrency`: changes of one phase in flight at once; 1 applies them one by one. */
+function concurrencyOf(opts: MigrateOptions): number {
+  return toInt(opts.concurrency, 1, 1000, { field: '--concurrency' }, 'value');
 }
 
 /** Source and destination identities: `--src-*` over the global flags; the destination is the source unless a `--dst-*` identity flag is given. */
@@ -126,6 +134,7 @@ async function runSg(opts: MigrateSgOptions, env: CommandEnv): Promise<void> {
     prefixListMap: parsePrefixListMap(opts.mapPrefixList),
     ...(opts.nameSuffix !== undefined ? { nameSuffix: checkSuffix(opts.nameSuffix) } : {}),
   };
+  const concurrency = concurrencyOf(opts);
   const sides = migrationSides(sideOptions(opts), env.context(opts));
   try {
     const m = await prepareSgMigration(request, sides);
@@ -136,7 +145,7 @@ async function runSg(opts: MigrateSgOptions, env: CommandEnv): Promise<void> {
         planText: renderSgPlan(m),
         mapping: m.copies.map((c) => ({ source: c.sourceId, sourceName: c.sourceName, name: c.name, copy: c.slot, state: c.state })),
         apply: async (o) => {
-          const out = await applySgMigration(m, sides, o);
+          const out = await applySgMigration(m, sides, { ...o, concurrency });
           return { result: out.result, verify: () => verifySgMigration(m, sides, out) };
         },
         verifyUnchanged: () => verifySgMigration(m, sides),
@@ -161,6 +170,7 @@ async function runNacl(opts: MigrateNaclOptions, env: CommandEnv): Promise<void>
     associate: parseAssociations(opts.associate),
     ...(associateBy ? { associateBy } : {}),
   };
+  const concurrency = concurrencyOf(opts);
   const sides = migrationSides(sideOptions(opts), env.context(opts));
   try {
     const m = await prepareNaclMigration(request, sides);
@@ -171,7 +181,7 @@ async function runNacl(opts: MigrateNaclOptions, env: CommandEnv): Promise<void>
         planText: renderNaclPlan(m),
         mapping: m.copies.map((c) => ({ source: c.sourceId, copy: c.slot, state: c.state })),
         apply: async (o) => {
-          const out = await applyNaclMigration(m, sides, o);
+          const out = await applyNaclMigration(m, sides, { ...o, concurrency });
           return { result: out.result, verify: () => verifyNaclMigration(m, sides, out) };
         },
         verifyUnchanged: () => verifyNaclMigration(m, sides),

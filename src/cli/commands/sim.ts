@@ -3,12 +3,12 @@
  * ruleport can be tried without a firewall or a Halo account. Prints where it listens and the credentials it
  * accepts; stops on Ctrl-C (SIGINT) or SIGTERM. The only place src/ starts sim/.
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InputError } from '../../model/index.js';
 import { SeedError, parseSeed, startHaloSim } from '../../../sim/halo/index.js';
 import { startPanosSim } from '../../../sim/panos/index.js';
 import type { CommandEnv, GlobalOptions } from '../command-env.js';
+import { readInputFile } from '../../platforms/read-input.js';
 
 interface SimFlags extends GlobalOptions {
   readonly port: string;
@@ -46,7 +46,7 @@ export function registerSim(program: Command, env: CommandEnv): void {
         host: o.host,
         users: accounts,
         commitDurationMs: nonNegative(o.commitMs ?? '2000', '--commit-ms'),
-        ...(o.config !== undefined ? { config: await readText(o.config) } : {}),
+        ...(o.config !== undefined ? { config: await readInputFile(o.config) } : {}),
         ...(tls ? { tls } : {}),
         ...(o.quiet ? {} : { log: (line: string) => env.io.stderr.write(`${line}\n`) }),
       }).catch((e: unknown) => {
@@ -77,7 +77,7 @@ export function registerSim(program: Command, env: CommandEnv): void {
       const o = cmd.optsWithGlobals<SimFlags>();
       let seed;
       if (o.seed !== undefined) {
-        const text = await readText(o.seed);
+        const text = await readInputFile(o.seed);
         try {
           seed = parseSeed(JSON.parse(text));
         } catch (e) {
@@ -134,16 +134,7 @@ function parseAccounts(specs: readonly string[]): Record<string, string> {
 async function tlsFiles(o: SimFlags): Promise<{ key: string; cert: string } | undefined> {
   if (o.tlsKey === undefined && o.tlsCert === undefined) return undefined;
   if (o.tlsKey === undefined || o.tlsCert === undefined) throw new InputError({ field: o.tlsKey === undefined ? '--tls-key' : '--tls-cert' }, '--tls-key and --tls-cert go together');
-  return { key: await readText(o.tlsKey), cert: await readText(o.tlsCert) };
-}
-
-async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError({ file }, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`);
-  }
+  return { key: await readInputFile(o.tlsKey), cert: await readInputFile(o.tlsCert) };
 }
 
 function port(text: string): number {

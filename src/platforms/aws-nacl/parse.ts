@@ -19,7 +19,7 @@ import {
   type Protocol,
   type Rule,
 } from '../../model/index.js';
-import { documentItems, itemLabel, shapeError, type ShapeNames } from '../aws/shape-error.js';
+import { looksLikeDocument, parseDocumentItems, type ShapeNames } from '../aws/shape-error.js';
 import { networkAclSchema, type NetworkAclDoc, type NetworkAclEntryDoc } from './schema.js';
 
 export const AWS_NACL = 'aws-nacl';
@@ -42,21 +42,13 @@ const NAMES: ShapeNames = {
  * @throws InputError naming file, NACL, entry and field for any malformed value.
  */
 export function parseNetworkAcls(doc: unknown, file: string): Policy[] {
-  const { form, items } = documentItems(doc, NAMES, file);
-  return items.map((raw, index) => {
-    const parsed = networkAclSchema.safeParse(raw);
-    if (!parsed.success) throw shapeError(file, NAMES, form, index, raw, parsed.error);
-    return aclToPolicy(parsed.data, file, itemLabel(NAMES, form, index, raw));
-  });
+  return parseDocumentItems(doc, NAMES, file, networkAclSchema, (acl, label) => aclToPolicy(acl, file, label));
 }
 
 /** True when `doc` looks like describe-network-acls output (or one NACL, or a list of them). */
 export function looksLikeNetworkAcls(doc: unknown): boolean {
   const isAcl = (v: unknown): boolean => !!v && typeof v === 'object' && 'NetworkAclId' in v && 'Entries' in v;
-  if (Array.isArray(doc)) return doc.length > 0 && doc.every(isAcl);
-  if (!doc || typeof doc !== 'object') return false;
-  if ('NetworkAcls' in doc) return Array.isArray((doc as { NetworkAcls: unknown }).NetworkAcls);
-  return isAcl(doc);
+  return looksLikeDocument(doc, NAMES.listKey, isAcl);
 }
 
 interface NumberedRule {

@@ -20,7 +20,7 @@ import {
   type Protocol,
   type Rule,
 } from '../../model/index.js';
-import { documentItems, itemLabel, shapeError, type ShapeNames } from '../aws/shape-error.js';
+import { looksLikeDocument, parseDocumentItems, type ShapeNames } from '../aws/shape-error.js';
 import { securityGroupSchema, type IpPermissionDoc, type SecurityGroupDoc } from './schema.js';
 
 export const AWS_SG = 'aws-sg';
@@ -38,22 +38,14 @@ const NAMES: ShapeNames = {
  * @throws InputError naming file, group and field for any malformed value.
  */
 export function parseSecurityGroups(doc: unknown, file: string): Policy[] {
-  const { form, items } = documentItems(doc, NAMES, file);
-  return items.map((raw, index) => {
-    const parsed = securityGroupSchema.safeParse(raw);
-    if (!parsed.success) throw shapeError(file, NAMES, form, index, raw, parsed.error);
-    return groupToPolicy(parsed.data, file, itemLabel(NAMES, form, index, raw));
-  });
+  return parseDocumentItems(doc, NAMES, file, securityGroupSchema, (group, label) => groupToPolicy(group, file, label));
 }
 
 /** True when `doc` looks like describe-security-groups output (or one group, or a list of groups). */
 export function looksLikeSecurityGroups(doc: unknown): boolean {
   const isGroup = (v: unknown): boolean =>
     !!v && typeof v === 'object' && 'GroupId' in v && ('IpPermissions' in v || 'GroupName' in v);
-  if (Array.isArray(doc)) return doc.length > 0 && doc.every(isGroup);
-  if (!doc || typeof doc !== 'object') return false;
-  if ('SecurityGroups' in doc) return Array.isArray((doc as { SecurityGroups: unknown }).SecurityGroups);
-  return isGroup(doc);
+  return looksLikeDocument(doc, NAMES.listKey, isGroup);
 }
 
 function groupToPolicy(group: SecurityGroupDoc, file: string, label: string): Policy {

@@ -48,6 +48,28 @@ export function documentItems(doc: unknown, names: ShapeNames, file: string): { 
   );
 }
 
+/**
+ * Every item of a describe-* document (any accepted wrapping), checked against `schema` and turned into a result
+ * by `convert`, which gets the item's label for its own messages.
+ * @throws InputError naming file, item and field for any malformed value.
+ */
+export function parseDocumentItems<T, R>(doc: unknown, names: ShapeNames, file: string, schema: z.ZodType<T>, convert: (item: T, label: string) => R): R[] {
+  const { form, items } = documentItems(doc, names, file);
+  return items.map((raw, index) => {
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throw shapeError(file, names, form, index, raw, parsed.error);
+    return convert(parsed.data, itemLabel(names, form, index, raw));
+  });
+}
+
+/** True when `doc` looks like a describe-* document of `listKey` items, a list of items, or one item. */
+export function looksLikeDocument(doc: unknown, listKey: string, isItem: (v: unknown) => boolean): boolean {
+  if (Array.isArray(doc)) return doc.length > 0 && doc.every(isItem);
+  if (!doc || typeof doc !== 'object') return false;
+  if (listKey in doc) return Array.isArray((doc as Record<string, unknown>)[listKey]);
+  return isItem(doc);
+}
+
 /** The InputError for the first issue of a failed item parse. */
 export function shapeError(
   file: string,

@@ -8,9 +8,11 @@
  * request headers to the configured origin and nowhere else (redirects are refused, `pagination.next` must stay
  * on the configured host). Debug lines name method, path and status only.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { InputError, RemoteError } from '../../model/index.js';
 import { collectPages } from '../aws/paginate.js';
 import { backoffDelay, type RetryPolicy } from '../aws/retry.js';
+import { plainHttpTlsWarning } from '../plain-http.js';
 import { haloBaseUrl, loadHaloCredentials, type HaloConnectOptions, type HaloCredentials } from './credentials.js';
 import { HALO } from './parse.js';
 
@@ -55,6 +57,11 @@ export interface RequestOptions {
    * how many 404s to wait out (with backoff) before the 404 is final.
    */
   readonly notFoundRetries?: number;
+  /**
+   * The caller's deadline: once aborted, the call stops — the request in flight and any retry wait (a
+   * Retry-After may ask for minutes) — and fails with a RemoteError saying so.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Counters for benchmarks and progress. */
@@ -186,10 +193,11 @@ export class HaloClient {
     let reauthenticated = false;
     let notFound = 0;
     for (;;) {
-      const token = await this.currentToken();
+      // The token request is shared by concurrent calls: this call stops waiting for it, the request goes on.
+      const token = await untilAborted(this.currentToken(), opts.signal, call);
       const headers: Record<string, string> = { Authorization: `Bearer ${token.value}`, Accept: 'application/json' };
       if (body !== undefined) headers['Content-Type'] = 'application/json';
-      const answer = await this.exchange(call, method, url, headers, body === undefined ? undefined : JSON.stringify(body), idempotent);
+      const answer = await this.exchange(call, method, url, headers, body === undefined ? undefined : JSON.stringify(body), idempotent, opts.signal);
       if (answer.status === 401 && !reauthenticated) {
         reauthenticated = true;
         this.log(`halo ${call}: HTTP 401, re-authenticating once`);
@@ -198,7 +206,7 @@ export class HaloClient {
       }
       if (answer.status === 404 && notFound < (opts.notFoundRetries ?? 0)) {
         notFound++;
-        await this.pause(backoffDelay(this.retry, notFound) + this.retry.baseDelayMs);
+        await this.pause(backoffDelay(this.retry, notFound) + this.retry.baseDelayMs, opts.signal, call);
         continue;
       }
       if (answer.status >= 200 && answer.status < 300) return parseJson<T>(answer.text, call);
@@ -273,11 +281,21 @@ export class HaloClient {
     return token;
   }
 
-  /** Sends one request, retrying 429s always and 5xx/network failures when `idempotent`. */
-  private async exchange(call: string, method: string, url: string, headers: Record<string, string>, body: string | undefined, idempotent: boolean): Promise<Answer> {
+  /** Sends one request, retrying 429s always and 5xx/network failures when `idempotent`, until `signal` aborts. */
+  private async exchange(
+    call: string,
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    idempotent: boolean,
+    signal?: AbortSignal,
+  ): Promise<Answer> {
     const doFetch = this.options.fetch ?? fetch;
     for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) throw stopped(call);
       this.stats.requests++;
+      const timeout = AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       let answer: Answer & { retryAfter: string | null };
       try {
         const res = await doFetch(url, {
@@ -285,33 +303,44 @@ export class HaloClient {
           headers,
           ...(body !== undefined ? { body } : {}),
           redirect: 'error',
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+          signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
         });
         answer = { status: res.status, text: await res.text(), attempts: attempt, retryAfter: res.headers.get('retry-after') };
       } catch (e) {
+        if (signal?.aborted) throw stopped(call);
         const code = networkCode(e);
         if (!idempotent || attempt >= this.retry.maxAttempts) {
           throw new RemoteError(HALO, call, `cannot reach ${this.origin} (${code})${attempt > 1 ? ` after ${attempt} attempts` : ''}`);
         }
-        await this.backoff(call, code, attempt, null);
+        await this.backoff(call, code, attempt, null, signal);
         continue;
       }
       const retryable = answer.status === 429 || (answer.status >= 500 && idempotent);
       if (!retryable || attempt >= this.retry.maxAttempts) return { status: answer.status, text: answer.text, attempts: attempt };
-      await this.backoff(call, `HTTP ${answer.status}`, attempt, answer.status === 429 ? answer.retryAfter : null);
+      await this.backoff(call, `HTTP ${answer.status}`, attempt, answer.status === 429 ? answer.retryAfter : null, signal);
     }
   }
 
-  private async backoff(call: string, why: string, attempt: number, retryAfter: string | null): Promise<void> {
+  private async backoff(call: string, why: string, attempt: number, retryAfter: string | null, signal: AbortSignal | undefined): Promise<void> {
     const asked = retryAfterMs(retryAfter, this.now());
     const delay = asked !== undefined ? Math.min(asked, MAX_RETRY_AFTER_MS) : backoffDelay(this.retry, attempt);
     this.stats.retries++;
     this.log(`halo ${call}: ${why}, retry ${attempt + 1}/${this.retry.maxAttempts} in ${delay} ms`);
-    await this.pause(delay);
+    await this.pause(delay, signal, call);
   }
 
-  private pause(ms: number): Promise<void> {
-    return (this.options.sleep ?? ((d: number) => new Promise<void>((r) => setTimeout(r, d))))(ms);
+  /** Waits `ms`, or throws as soon as `signal` aborts (the timer is cleared then, so nothing is kept alive). */
+  private async pause(ms: number, signal: AbortSignal | undefined, call: string): Promise<void> {
+    if (this.options.sleep) {
+      await untilAborted(this.options.sleep(ms), signal, call);
+      return;
+    }
+    try {
+      await delay(ms, undefined, signal ? { signal } : {});
+    } catch (e) {
+      if (signal?.aborted) throw stopped(call);
+      throw e;
+    }
   }
 
   private now(): number {
@@ -333,9 +362,36 @@ export async function connectHalo(
   extra: Partial<Omit<HaloClientOptions, 'baseUrl' | 'credentials'>> = {},
 ): Promise<HaloClient> {
   const baseUrl = haloBaseUrl(opts);
+  const plain = plainHttpTlsWarning(baseUrl, opts);
+  if (plain !== undefined) io.warn(plain);
   const credentials = await loadHaloCredentials(opts, io.warn);
   io.debug(`halo: ${baseUrl}, key from ${credentials.source}`);
   return new HaloClient({ baseUrl, credentials, log: io.debug, ...extra });
+}
+
+/** The error of a call its caller's signal stopped. */
+function stopped(call: string): RemoteError {
+  return new RemoteError(HALO, call, "stopped: the caller's deadline passed");
+}
+
+/** `promise`, or a rejection with `stopped(call)` as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, call: string): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(stopped(call));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(stopped(call));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 /** Seconds or an HTTP date → ms to wait; undefined when absent or unreadable. */

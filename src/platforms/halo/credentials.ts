@@ -2,8 +2,9 @@
  * Where Halo API credentials come from, and the API base URL. Credentials are only ever handed to the token
  * request: nothing here prints or logs them, and errors name the file and line, never their content.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { InputError } from '../../model/index.js';
+import { readInputFile } from '../read-input.js';
 
 /** The public Halo API. Portal regions and on-premise grids use other hosts: `--halo-url` / `HALO_API_URL`. */
 export const DEFAULT_HALO_URL = 'https://api.cloudpassage.com';
@@ -32,16 +33,11 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * The API base URL: `--halo-url`, else `HALO_API_URL`, else the public API. Checked to be http(s), without a
- * trailing slash. Node's fetch has no per-request CA option, so `--ca-file`/`--insecure` are refused rather than
- * silently ignored.
+ * trailing slash. Node's fetch has no per-request CA option, so `--ca-file`/`--insecure` are refused for HTTPS
+ * rather than silently ignored; over plain HTTP they have no effect, which the caller warns about
+ * (plainHttpTlsWarning).
  */
 export function haloBaseUrl(opts: HaloConnectOptions, env: Env = process.env): string {
-  if (opts.caFile !== undefined || opts.insecure) {
-    throw new InputError(
-      { field: opts.caFile !== undefined ? '--ca-file' : '--insecure' },
-      'not supported for Halo connections; to trust a private CA set NODE_EXTRA_CA_CERTS=FILE',
-    );
-  }
   const field = opts.haloUrl !== undefined ? '--halo-url' : 'HALO_API_URL';
   const raw = (opts.haloUrl ?? env.HALO_API_URL ?? DEFAULT_HALO_URL).trim();
   let url: URL;
@@ -53,6 +49,12 @@ export function haloBaseUrl(opts: HaloConnectOptions, env: Env = process.env): s
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError({ field }, `${JSON.stringify(raw)} is not an http(s) URL`);
   if (url.username || url.password || url.search || url.hash) {
     throw new InputError({ field }, 'give the API base URL only (no credentials, query or fragment)');
+  }
+  if (url.protocol === 'https:' && (opts.caFile !== undefined || opts.insecure)) {
+    throw new InputError(
+      { field: opts.caFile !== undefined ? '--ca-file' : '--insecure' },
+      'not supported for Halo connections; to trust a private CA set NODE_EXTRA_CA_CERTS=FILE',
+    );
   }
   return url.toString().replace(/\/+$/, '');
 }
@@ -89,13 +91,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 async function readAuthFile(path: string, warn: (message: string) => void): Promise<HaloCredentials> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError({ file: path }, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`);
-  }
+  const text = await readInputFile(path);
   if (process.platform !== 'win32') {
     const { mode } = await stat(path);
     if ((mode & 0o044) !== 0) {

@@ -55,6 +55,11 @@ export interface ScaScan {
   readonly findings: readonly ScaFinding[];
 }
 
+/** Per-call options: `signal` stops the call, its retry waits included, when the caller's deadline passes. */
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+}
+
 /** What `ruleport admit` needs from Halo. Lookups of things that may vanish answer undefined on 404. */
 export interface HaloServersApi {
   /** Throws InputError when the key is read-only; `action` names what needs writing. */
@@ -67,10 +72,10 @@ export interface HaloServersApi {
   listActiveServers(groupId: string): Promise<HaloServer[]>;
   getServer(id: string): Promise<HaloServer | undefined>;
   /** `POST /v1/servers/{id}/scans {"scan":{"module":"sca"}}`. */
-  launchScan(serverId: string): Promise<HaloCommand>;
-  getCommand(serverId: string, commandId: string): Promise<HaloCommand>;
+  launchScan(serverId: string, options?: CallOptions): Promise<HaloCommand>;
+  getCommand(serverId: string, commandId: string, options?: CallOptions): Promise<HaloCommand>;
   /** `GET /v1/servers/{id}/sca`; undefined while the server has no scan. */
-  latestSca(serverId: string): Promise<ScaScan | undefined>;
+  latestSca(serverId: string, options?: CallOptions): Promise<ScaScan | undefined>;
   /** `PUT /v1/servers/{id} {"server":{"group_id":…}}`. */
   moveServer(serverId: string, groupId: string): Promise<void>;
 }
@@ -196,25 +201,25 @@ export class HaloServersClient implements HaloServersApi {
     }
   }
 
-  async launchScan(serverId: string): Promise<HaloCommand> {
+  async launchScan(serverId: string, options: CallOptions = {}): Promise<HaloCommand> {
     const call = `POST /v1/servers/${serverId}/scans`;
     // Repeating a launch after a 5xx at worst starts a second scan, which is harmless: the latest command is
     // the one polled. Giving up on the server because of one transient error is not.
-    const body = await this.http.post<unknown>(`/v1/servers/${path(serverId)}/scans`, { scan: { module: 'sca' } }, { call, idempotent: true });
+    const body = await this.http.post<unknown>(`/v1/servers/${path(serverId)}/scans`, { scan: { module: 'sca' } }, { call, idempotent: true, ...options });
     return toCommand(shaped(commandSchema, body, call));
   }
 
-  async getCommand(serverId: string, commandId: string): Promise<HaloCommand> {
+  async getCommand(serverId: string, commandId: string, options: CallOptions = {}): Promise<HaloCommand> {
     const call = `GET /v1/servers/${serverId}/commands/${commandId}`;
-    const body = await this.http.get<unknown>(`/v1/servers/${path(serverId, 'commands', commandId)}`, { call });
+    const body = await this.http.get<unknown>(`/v1/servers/${path(serverId, 'commands', commandId)}`, { call, ...options });
     return toCommand(shaped(commandSchema, body, call));
   }
 
-  async latestSca(serverId: string): Promise<ScaScan | undefined> {
+  async latestSca(serverId: string, options: CallOptions = {}): Promise<ScaScan | undefined> {
     const call = `GET /v1/servers/${serverId}/sca`;
     let body: unknown;
     try {
-      body = await this.http.get<unknown>(`/v1/servers/${path(serverId, 'sca')}`, { call });
+      body = await this.http.get<unknown>(`/v1/servers/${path(serverId, 'sca')}`, { call, ...options });
     } catch (e) {
       // 404 means "no scan yet" — unless it is the server itself that is gone, which the caller must learn.
       const resource = e instanceof HaloRemoteError ? (e.body as { resource?: unknown } | undefined)?.resource : undefined;

@@ -605,7 +605,7 @@ export async function connectPanos(
   io: { warn(message: string): void; debug(message: string): void },
   extra: Partial<Omit<PanosClientOptions, 'baseUrl' | 'auth' | 'tls'>> = {},
 ): Promise<PanosClient> {
-  const [auth, tls] = await Promise.all([loadPanosAuth(opts, io.warn), loadPanosTls(opts, io.warn)]);
+  const [auth, tls] = await Promise.all([loadPanosAuth(opts, io.warn), loadPanosTls(opts, io.warn, target.baseUrl)]);
   io.debug(`panos: ${target.baseUrl} ${target.vsys}, credentials from ${auth.source}${tls.ca ? ', CA from --ca-file' : ''}`);
   return new PanosClient({ baseUrl: target.baseUrl, auth, tls, log: io.debug, ...extra });
 }

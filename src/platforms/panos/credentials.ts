@@ -3,9 +3,11 @@
  * `PANOS_API_KEY`, or generated from `--user` and `PANOS_PASSWORD`), and the TLS trust settings. Nothing here
  * prints or logs a key or a password; errors name the file or variable, never the value.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { InputError } from '../../model/index.js';
 import { checkVsysName } from './xpath.js';
+import { plainHttpTlsWarning } from '../plain-http.js';
+import { readInputFile } from '../read-input.js';
 
 export const PANOS_LOCATION_SYNTAX = 'panos:HOST[:PORT][/vsysN] | panos:http(s)://HOST:PORT[/vsysN]';
 
@@ -69,13 +71,7 @@ export type PanosAuth =
 export async function loadPanosAuth(opts: PanosConnectOptions, warn: (message: string) => void, env: Env = process.env): Promise<PanosAuth> {
   if (opts.apiKeyFile !== undefined) {
     const file = opts.apiKeyFile;
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new InputError({ file }, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`);
-    }
+    const text = await readInputFile(file);
     if (process.platform !== 'win32') {
       const { mode } = await stat(file);
       if ((mode & 0o044) !== 0) warn(`${file} holds a PAN-OS API key and is readable by ${(mode & 0o004) !== 0 ? 'others' : 'its group'} (mode ${(mode & 0o777).toString(8)}): chmod 600 ${file}`);
@@ -115,21 +111,23 @@ export interface PanosTls {
   readonly insecure: boolean;
 }
 
-/** Reads `--ca-file`; `--insecure` is honoured with a warning. */
-export async function loadPanosTls(opts: PanosConnectOptions, warn: (message: string) => void): Promise<PanosTls> {
+/**
+ * Reads `--ca-file`; `--insecure` is honoured with a warning. Over plain HTTP (`baseUrl` http://) neither has any
+ * effect, which is said instead.
+ */
+export async function loadPanosTls(opts: PanosConnectOptions, warn: (message: string) => void, baseUrl: string): Promise<PanosTls> {
   if (opts.insecure && opts.caFile !== undefined) throw new InputError({ field: '--insecure' }, 'contradicts --ca-file: give one of them');
+  const plain = plainHttpTlsWarning(baseUrl, opts);
+  if (plain !== undefined) {
+    warn(plain);
+    return { insecure: false };
+  }
   if (opts.insecure) {
     warn('--insecure: the firewall certificate is NOT verified; anyone on the path can read the API key and change the firewall');
     return { insecure: true };
   }
   if (opts.caFile === undefined) return { insecure: false };
-  let ca: string;
-  try {
-    ca = await readFile(opts.caFile, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError({ file: opts.caFile }, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`);
-  }
+  const ca = await readInputFile(opts.caFile);
   if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new InputError({ file: opts.caFile }, 'holds no PEM certificate');
   return { ca, insecure: false };
 }

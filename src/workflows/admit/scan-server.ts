@@ -50,6 +50,8 @@ export async function scanServer(
   runStartedAt: string,
 ): Promise<ScanEvidence> {
   const deadline = clock.now() + timing.timeoutMs;
+  // The same deadline for the Halo calls themselves: a 429 storm's Retry-After waits must not outlast it.
+  const calls = { signal: deadlineSignal(timing.timeoutMs) };
   let attempts = 0;
   let status = 'not launched';
   const timeout = (): ScanEvidence => ({ kind: 'timeout', timeoutMs: timing.timeoutMs, status, attempts });
@@ -63,7 +65,7 @@ export async function scanServer(
   try {
     launch: for (;;) {
       attempts++;
-      let command: HaloCommand = await api.launchScan(server.id);
+      let command: HaloCommand = await api.launchScan(server.id, calls);
       status = command.status;
       const notBefore = command.createdAt ?? runStartedAt;
 
@@ -75,13 +77,13 @@ export async function scanServer(
         }
         if (!(await sleepUpTo(jitter(delay)))) return timeout();
         delay = Math.min(delay * 2, timing.pollMaxMs);
-        command = await api.getCommand(server.id, command.id);
+        command = await api.getCommand(server.id, command.id, calls);
         status = command.status;
       }
 
       let scan: ScaScan | undefined;
       for (let read = 1; ; read++) {
-        scan = await api.latestSca(server.id);
+        scan = await api.latestSca(server.id, calls);
         const fresh = scan !== undefined && Date.parse(scan.createdAt) >= Date.parse(notBefore);
         if (scan && fresh && scan.status === 'failed') {
           if (attempts <= timing.retries) continue launch;
@@ -96,8 +98,17 @@ export async function scanServer(
     }
   } catch (e) {
     if (isForbidden(e)) throw e;
+    if (calls.signal?.aborted) return timeout();
     return explain(api, server, e);
   }
+}
+
+/** Node timers hold at most this many milliseconds; a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A signal that aborts after `ms`; none for a deadline beyond what a timer can hold (24 days). */
+export function deadlineSignal(ms: number): AbortSignal | undefined {
+  return ms <= MAX_TIMER_MS ? AbortSignal.timeout(ms) : undefined;
 }
 
 /** True for a 403 from Halo: the key may not do this (a read-only key whose token did not say so). */

@@ -11,7 +11,7 @@ import { compare } from '../../engine/index.js';
 import type { Policy } from '../../model/index.js';
 import { readVsys, type VsysConfig } from '../../platforms/panos/parse.js';
 import { child, entries, members, path } from '../../platforms/panos/xml.js';
-import type { SyncRule } from './desired.js';
+import { syncRulePolicy, type SyncRule } from './desired.js';
 
 /** The administrators' part of the rulebase above the bottom rule, read for the zone pair (untrust→trust). */
 export function adminPolicyAbove(
@@ -38,16 +38,7 @@ export function partitionAllowed(rules: readonly SyncRule[], admin: Policy): { a
   const add: SyncRule[] = [];
   const allowed: SyncRule[] = [];
   for (const r of rules) {
-    const probe: Policy = {
-      name: `${r.groupId} ${r.label}`,
-      platform: 'aws-sg',
-      evaluation: 'allow-set',
-      stateful: true,
-      defaults: { ingress: 'deny', egress: 'deny' },
-      directions: [r.rule.direction],
-      rules: [r.rule],
-    };
-    const c = compare(probe, admin, { limit: 1 });
+    const c = compare(syncRulePolicy(r), admin, { limit: 1 });
     (c.onlyA.length === 0 ? allowed : add).push(r);
   }
   return { add, allowed };

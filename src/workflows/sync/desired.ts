@@ -33,6 +33,19 @@ export interface SyncRule {
   readonly rule: Rule;
 }
 
+/** `r` alone as a security-group policy (its one direction only), with `rule` standing for its rule. */
+export function syncRulePolicy(r: SyncRule, rule: Rule = r.rule): Policy {
+  return {
+    name: `${r.groupId} ${r.label}`,
+    platform: 'aws-sg',
+    evaluation: 'allow-set',
+    stateful: true,
+    defaults: { ingress: 'deny', egress: 'deny' },
+    directions: [r.rule.direction],
+    rules: [rule],
+  };
+}
+
 export interface DesiredRulebase {
   /** In rulebase order (sorted by name). */
   readonly rules: readonly PanosRuleObject[];
@@ -84,16 +97,8 @@ export function desiredRulebase(rules: readonly SyncRule[], groups: readonly Sco
   const objects = new Map<string, PanosObject>();
   const retag = (tags: readonly string[]): string[] => tags.map((t) => (t === RULEPORT_TAG ? options.tag : t));
   for (const r of rules) {
-    const policy: Policy = {
-      name: `${r.groupId} ${r.label}`,
-      platform: 'aws-sg',
-      evaluation: 'allow-set',
-      stateful: true,
-      defaults: { ingress: 'deny', egress: 'deny' },
-      directions: [r.rule.direction],
-      // The description (part of the name's hash) holds nothing positional: adding a rule never renames another.
-      rules: [{ ...r.rule, description: `ruleport sync ${r.groupId}${r.rule.description ? `: ${r.rule.description}` : ''}` }],
-    };
+    // The description (part of the name's hash) holds nothing positional: adding a rule never renames another.
+    const policy = syncRulePolicy(r, { ...r.rule, description: `ruleport sync ${r.groupId}${r.rule.description ? `: ${r.rule.description}` : ''}` });
     const rendered = renderRulebase(policy, {
       zones: { from: options.zones.untrust, to: options.zones.trust },
       serviceMode: 'application-default',

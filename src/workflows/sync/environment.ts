@@ -40,7 +40,7 @@ export async function buildSyncEnvironment(config: SyncConfig, conn: SyncConnect
     ...(conn.caFile ? { caFile: conn.caFile } : {}),
     ...(conn.insecure ? { insecure: true } : {}),
   };
-  const [auth, tls] = await Promise.all([loadPanosAuth(panos, ctx.warn, conn.env ?? process.env), loadPanosTls(panos, ctx.warn)]);
+  const [auth, tls] = await Promise.all([loadPanosAuth(panos, ctx.warn, conn.env ?? process.env), loadPanosTls(panos, ctx.warn, target.baseUrl)]);
   ctx.debug(`sync: firewall ${target.baseUrl} ${target.vsys}, credentials from ${auth.source}`);
   const client = new PanosClient({ baseUrl: target.baseUrl, auth, tls, log: ctx.debug });
   const base = { ...conn.aws, log: (line: string) => ctx.debug(line) };

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../../src/cli/run.js';
+import { ruleportOffline } from '../../helpers/run-cli.js';
 
 const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples');
 const WEB = 'sg-0a1b2c3d4e5f60001';
@@ -14,24 +14,7 @@ const APP = 'sg-0a1b2c3d4e5f60002';
 const DB = 'sg-0a1b2c3d4e5f60003';
 const MAP = ['--map-group', `${WEB}=web`, '--map-group', `${APP}=app`, '--map-group', `${DB}=db`];
 
-async function ruleport(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  // No API may be reached: every credential a live call could use is taken away, and Halo points nowhere.
-  const vars = ['HALO_API_URL', 'HALO_API_KEY_ID', 'HALO_API_SECRET_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE'];
-  const saved = vars.map((v) => [v, process.env[v]] as const);
-  for (const v of vars) delete process.env[v];
-  process.env.HALO_API_URL = 'http://127.0.0.1:9';
-  try {
-    const code = await run(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-    return { code, stdout, stderr };
-  } finally {
-    for (const [v, value] of saved) {
-      if (value === undefined) delete process.env[v];
-      else process.env[v] = value;
-    }
-  }
-}
+const ruleport = ruleportOffline;
 
 interface HaloFileRule {
   chain: string;

@@ -5,7 +5,7 @@ import { CreateNetworkAclEntryCommand, CreateTagsCommand, DeleteNetworkAclEntryC
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
 import { ec2For, resetMoto } from '../../harness/moto.js';
-import { CROSS, DST_ACCOUNT, DST_REGION, SRC_ACCOUNT, SRC_REGION, aclsOf, buildNaclWorld, cli, cliEnvironment, destinationSnapshot, url, type NaclWorld } from './world.js';
+import { CROSS, SERIAL, DST_ACCOUNT, DST_REGION, SRC_ACCOUNT, SRC_REGION, aclsOf, buildNaclWorld, cli, cliEnvironment, destinationSnapshot, url, type NaclWorld } from './world.js';
 
 /** `ingress 100 allow 6 0.0.0.0/0 22-443` */
 function entryLine(e: NetworkAclEntry): string {
@@ -36,7 +36,7 @@ describe.skipIf(!url)('migrate nacl across accounts and regions', () => {
   let src: Ec2Handle;
   let dst: Ec2Handle;
   let w: NaclWorld;
-  const migrate = (...extra: string[]) => cli('migrate', 'nacl', ...CROSS, '--dst-vpc', w.dstVpc, '--journal', join(env.dir(), 'journal.jsonl'), ...extra);
+  const migrate = (...extra: string[]) => cli('migrate', 'nacl', ...SERIAL, ...CROSS, '--dst-vpc', w.dstVpc, '--journal', join(env.dir(), 'journal.jsonl'), ...extra);
   const copyOf = (acls: NetworkAcl[]) => acls.filter((a) => a.Tags?.some((t) => t.Key === 'ruleport:source'));
   const aclOfSubnet = (acls: NetworkAcl[], subnet: string) => acls.find((a) => a.Associations?.some((s) => s.SubnetId === subnet))?.NetworkAclId;
 
@@ -122,7 +122,7 @@ describe.skipIf(!url)('migrate nacl across accounts and regions', () => {
     const unknown = await migrate('--nacl', w.acl, '--nacl', 'acl-0123456789abcdef0', '--yes');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe(`ruleport: --nacl: unknown network ACL in ${SRC_REGION}: acl-0123456789abcdef0\n`);
-    const noVpc = await cli('migrate', 'nacl', ...CROSS, '--dst-vpc', 'vpc-0123456789abcdef0', '--nacl', w.acl, '--yes', '--journal', join(env.dir(), 'j.jsonl'));
+    const noVpc = await cli('migrate', 'nacl', ...SERIAL, ...CROSS, '--dst-vpc', 'vpc-0123456789abcdef0', '--nacl', w.acl, '--yes', '--journal', join(env.dir(), 'j.jsonl'));
     expect(noVpc.code).toBe(2);
     expect(noVpc.stderr).toBe(`ruleport: --dst-vpc: vpc-0123456789abcdef0 does not exist in ${DST_REGION} (destination account)\n`);
     const notOnAcl = await migrate('--nacl', w.acl, '--associate', `${w.srcSubnets[2]}=${w.dstSubnets[0]}`, '--yes');

@@ -16,6 +16,7 @@ import { ec2For, resetMoto } from '../../harness/moto.js';
 import { expectMigratedWorld } from './expectations.js';
 import {
   CROSS,
+  SERIAL,
   DST_ACCOUNT,
   DST_REGION,
   SRC_ACCOUNT,
@@ -87,19 +88,19 @@ describe.skipIf(!url)('an interrupted migration re-runs to convergence', () => {
     const m = await prepareSgMigration(request, s);
     expect(m.plan.changes).toHaveLength(11);
     const calls = failAfter(s.dst.ec2(DST_REGION).client, k, when);
-    const first = await applySgMigration(m, s);
+    const first = await applySgMigration(m, s, { concurrency: 1 });
     s.src.destroy();
     s.dst.destroy();
-    // Every change is one call, and every call after the k-th fails (changes of one phase run concurrently).
+    // Every change is one call, and every call after the k-th fails: the run stops at the first failure.
     expect(first.result.applied).toBe(k);
     expect(first.result.failed.length).toBeGreaterThan(0);
     expect(calls().length).toBeGreaterThan(k);
 
-    const resumed = await cli('migrate', 'sg', ...CROSS, '--dst-vpc', w.dstVpc, '--tag', 'env=prod', '--yes', '--journal', join(env.dir(), 'j.jsonl'));
+    const resumed = await cli('migrate', 'sg', ...SERIAL, ...CROSS, '--dst-vpc', w.dstVpc, '--tag', 'env=prod', '--yes', '--journal', join(env.dir(), 'j.jsonl'));
     expect(resumed.stderr).toBe('');
     expect(resumed.code).toBe(0);
     await expectMigratedWorld(dst, w);
-    const again = await cli('migrate', 'sg', ...CROSS, '--dst-vpc', w.dstVpc, '--tag', 'env=prod', '--yes', '--journal', join(env.dir(), 'j.jsonl'));
+    const again = await cli('migrate', 'sg', ...SERIAL, ...CROSS, '--dst-vpc', w.dstVpc, '--tag', 'env=prod', '--yes', '--journal', join(env.dir(), 'j.jsonl'));
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('no changes');
   });
@@ -112,11 +113,11 @@ describe.skipIf(!url)('an interrupted migration re-runs to convergence', () => {
     const s = sides();
     const m = await prepareNaclMigration({ selection: parseSelection(NACL_SELECTION, { ids: [w.acl] }), dstVpc: w.dstVpc, prune: false, associate: new Map(), associateBy: 'cidr' }, s);
     failAfter(s.dst.ec2(DST_REGION).client, k, when);
-    const first = await applyNaclMigration(m, s);
+    const first = await applyNaclMigration(m, s, { concurrency: 1 });
     s.src.destroy();
     s.dst.destroy();
     expect(first.result.failed.length).toBeGreaterThan(0);
-    const args = ['migrate', 'nacl', ...CROSS, '--dst-vpc', w.dstVpc, '--nacl', w.acl, '--associate-by', 'cidr', '--yes', '--journal', join(env.dir(), 'j.jsonl')];
+    const args = ['migrate', 'nacl', ...SERIAL, ...CROSS, '--dst-vpc', w.dstVpc, '--nacl', w.acl, '--associate-by', 'cidr', '--yes', '--journal', join(env.dir(), 'j.jsonl')];
     const resumed = await cli(...args);
     expect(resumed.code).toBe(0);
     const copies = (await aclsOf(dst, w.dstVpc)).filter((a) => a.Tags?.some((t) => t.Key === 'ruleport:source'));

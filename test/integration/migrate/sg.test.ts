@@ -12,6 +12,7 @@ import { createPrefixList, createVpc } from '../aws/world.js';
 import { expectMigratedWorld, rulesOf } from './expectations.js';
 import {
   CROSS,
+  SERIAL,
   DST_ACCOUNT,
   DST_REGION,
   SRC_ACCOUNT,
@@ -34,7 +35,7 @@ describe.skipIf(!url)('migrate sg across accounts and regions', () => {
   let dst: Ec2Handle;
   let w: SgWorld;
   const journal = () => join(env.dir(), 'journal.jsonl');
-  const migrate = (...extra: string[]) => cli('migrate', 'sg', ...CROSS, '--dst-vpc', w.dstVpc, '--journal', journal(), ...extra);
+  const migrate = (...extra: string[]) => cli('migrate', 'sg', ...SERIAL, ...CROSS, '--dst-vpc', w.dstVpc, '--journal', journal(), ...extra);
   const namesOf = async () => (await groupsOf(dst, w.dstVpc)).map((g) => g.GroupName).sort();
 
   beforeAll(() => env.install());
@@ -150,7 +151,7 @@ describe.skipIf(!url)('migrate sg across accounts and regions', () => {
     const unknown = await migrate('--sg', w.web, '--sg', 'sg-0123456789abcdef0', '--sg', 'sg-0fedcba9876543210', '--yes');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe(`ruleport: --sg: unknown security groups in ${SRC_REGION}: sg-0123456789abcdef0, sg-0fedcba9876543210\n`);
-    const noVpc = await cli('migrate', 'sg', ...CROSS, '--dst-vpc', 'vpc-0123456789abcdef0', '--tag', 'env=prod', '--yes', '--journal', journal());
+    const noVpc = await cli('migrate', 'sg', ...SERIAL, ...CROSS, '--dst-vpc', 'vpc-0123456789abcdef0', '--tag', 'env=prod', '--yes', '--journal', journal());
     expect(noVpc.code).toBe(2);
     expect(noVpc.stderr).toBe(`ruleport: --dst-vpc: vpc-0123456789abcdef0 does not exist in ${DST_REGION} (destination account)\n`);
     const malformed = await migrate('--sg', 'web', '--yes');
@@ -159,6 +160,9 @@ describe.skipIf(!url)('migrate sg across accounts and regions', () => {
     const none = await migrate('--tag', 'env=nowhere', '--yes');
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('no security group in us-east-1 matches tagged env=nowhere');
+    const noConcurrency = await migrate('--tag', 'env=prod', '--yes', '--concurrency', '0');
+    expect(noConcurrency.code).toBe(2);
+    expect(noConcurrency.stderr).toBe('ruleport: --concurrency: value "0" out of range 1..1000\n');
     const unconfirmed = await migrate('--tag', 'env=prod');
     expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stderr).toBe('ruleport: --yes: refusing to apply without --yes when no one can confirm (not a terminal)\n');
@@ -185,7 +189,7 @@ describe.skipIf(!url)('migrate sg across accounts and regions', () => {
   });
 
   it('shows progress on a terminal and prints one --json document for automation', async () => {
-    const tty = await cliOnTerminal('migrate', 'sg', ...CROSS, '--dst-vpc', w.dstVpc, '--journal', journal(), '--tag', 'env=prod', '--yes');
+    const tty = await cliOnTerminal('migrate', 'sg', ...SERIAL, ...CROSS, '--dst-vpc', w.dstVpc, '--journal', journal(), '--tag', 'env=prod', '--yes');
     expect(tty.code).toBe(0);
     const frames = tty.stderr.split('\r').filter(Boolean);
     // 3 groups in the destination region, 11 changes: a frame before the first change and one after each.
@@ -197,7 +201,7 @@ describe.skipIf(!url)('migrate sg across accounts and regions', () => {
     src = ec2For(url, SRC_REGION, SRC_ACCOUNT);
     dst = ec2For(url, DST_REGION, DST_ACCOUNT);
     w = await buildSgWorld(src, dst);
-    const json = await cliOnTerminal('migrate', 'sg', ...CROSS, '--dst-vpc', w.dstVpc, '--journal', journal(), '--tag', 'env=prod', '--yes', '--json');
+    const json = await cliOnTerminal('migrate', 'sg', ...SERIAL, ...CROSS, '--dst-vpc', w.dstVpc, '--journal', journal(), '--tag', 'env=prod', '--yes', '--json');
     expect(json.code).toBe(0);
     expect(json.stderr).toBe('');
     const doc = JSON.parse(json.stdout) as { changed: boolean; applied: { count: number; of: number }; mapping: { source: string; state: string }[]; verification: { equivalent: boolean } };
@@ -230,7 +234,7 @@ describe.skipIf(!url)('migrate sg across accounts and regions', () => {
 
   it('within one account and region, copies into another VPC and reuses the same prefix lists', async () => {
     const otherVpc = await createVpc(src, '10.30.0.0/16');
-    const r = await cli('migrate', 'sg', '--region', SRC_REGION, '--src-role-arn', `arn:aws:iam::${SRC_ACCOUNT}:role/r`, '--dst-vpc', otherVpc, '--tag', 'env=prod', '--yes', '--journal', journal());
+    const r = await cli('migrate', 'sg', ...SERIAL, '--region', SRC_REGION, '--src-role-arn', `arn:aws:iam::${SRC_ACCOUNT}:role/r`, '--dst-vpc', otherVpc, '--tag', 'env=prod', '--yes', '--journal', journal());
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const copies = await groupsOf(src, otherVpc);

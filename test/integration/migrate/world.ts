@@ -59,6 +59,13 @@ async function runCli(args: readonly string[], isTTY: boolean): Promise<CliResul
   return { code, stdout, stderr };
 }
 
+/**
+ * One change at a time: moto's CreateSecurityGroup is not thread-safe (concurrent creates in one VPC can fail with
+ * "dictionary changed size during iteration"), so the tests that create groups apply serially. Concurrency itself is
+ * covered by the phased-apply unit test.
+ */
+export const SERIAL = ['--concurrency', '1'];
+
 /** The identity and region flags of a cross-account, cross-region migration. */
 export const CROSS = ['--region', SRC_REGION, '--dst-region', DST_REGION, '--src-role-arn', roleArn(SRC_ACCOUNT), '--dst-role-arn', roleArn(DST_ACCOUNT)];
 

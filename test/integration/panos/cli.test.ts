@@ -188,6 +188,14 @@ describe('PAN-OS credentials and TLS on the command line', () => {
       await tls.close();
     }
   });
+
+  it('TLS flags with an http:// firewall: one warning that they have no effect and the key travels unencrypted', async () => {
+    const plain = await cli('show', `panos:${sim.url}`, '--user', 'admin', '--insecure');
+    expect(plain.code).toBe(0);
+    const origin = new URL(sim.url).origin;
+    const warnings = plain.stderr.split('\n').filter((l) => l.startsWith('warning:') && !l.includes('disabled rules'));
+    expect(warnings).toEqual([`warning: --insecure has no effect: ${origin} is plain HTTP (no TLS), so the API key travels unencrypted`]);
+  });
 });
 
 describe('ruleport sim', () => {

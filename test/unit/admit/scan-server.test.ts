@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { RemoteError } from '../../../src/model/index.js';
 import type { HaloCommand, HaloServer, HaloServersApi, ScaScan } from '../../../src/platforms/halo/servers-client.js';
-import { scanServer, type Clock, type ScanTiming } from '../../../src/workflows/admit/scan-server.js';
+import { deadlineSignal, scanServer, type Clock, type ScanTiming } from '../../../src/workflows/admit/scan-server.js';
 
 const T0 = Date.parse('2026-01-10T10:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -160,5 +160,19 @@ describe('scanServer', () => {
       getServer: async () => ({ ...server, state: 'missing' }),
     };
     expect(await scanServer(inactive, server, timing, virtualClock(), iso(T0))).toEqual({ kind: 'gone', detail: 'the server became missing during the run' });
+  });
+});
+
+describe('deadlineSignal', () => {
+  it('aborts a deadline it can time, and never aborts at once for one longer than a timer holds (--timeout 1000h)', async () => {
+    const long = deadlineSignal(1000 * 3_600_000);
+    const short = deadlineSignal(60_000);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(long?.aborted ?? false).toBe(false);
+    expect(short).toBeDefined();
+    expect(short!.aborted).toBe(false);
+    const soon = deadlineSignal(1)!;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(soon.aborted).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Journal, type Change, type Plan } from '../../../src/plan/index.js';
-import { applyInPhases } from '../../../src/workflows/migrate-apply-phases.js';
+import { APPLY_CONCURRENCY, applyInPhases } from '../../../src/workflows/migrate-apply-phases.js';
 
 type Item = { readonly phase: number; readonly name: string };
 const create = (phase: number, name: string): Change<Item> => ({ kind: 'create', target: 't', object: name, after: { phase, name } });
@@ -47,6 +47,33 @@ describe('applyInPhases', () => {
     expect(lastEndOf('group')).toBeLessThan(firstStartOf('rules'));
     expect(lastEndOf('rules')).toBeLessThan(firstStartOf('revoke'));
     expect(events.filter((e) => e.startsWith('start')).map((e) => e.slice(6))).toEqual(['group a', 'group b', 'group c', 'rules a', 'rules b', 'revoke a']);
+  });
+
+  it('runs 8 at once by default, and one at a time with concurrency 1 (the order of the plan)', async () => {
+    const changes = Array.from({ length: 12 }, (_, i) => create(1, `group ${i}`));
+    const mostInFlight = async (concurrency?: number): Promise<{ most: number; order: string[] }> => {
+      let inFlight = 0;
+      let most = 0;
+      const order: string[] = [];
+      await applyInPhases(
+        plan(changes),
+        async (c) => {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          order.push(c.object);
+          await tick();
+          inFlight--;
+        },
+        phaseOf,
+        concurrency === undefined ? {} : { concurrency },
+      );
+      return { most, order };
+    };
+    expect(APPLY_CONCURRENCY).toBe(8);
+    expect((await mostInFlight()).most).toBe(8);
+    const serial = await mostInFlight(1);
+    expect(serial.most).toBe(1);
+    expect(serial.order).toEqual(changes.map((c) => c.object));
   });
 
   it('stops after the phase that failed, and journals what ran', async () => {

@@ -33,9 +33,23 @@ describe('panos: credentials', () => {
 
   it('--insecure warns and contradicts --ca-file', async () => {
     const warnings: string[] = [];
-    await expect(loadPanosTls({ insecure: true }, (m) => warnings.push(m))).resolves.toEqual({ insecure: true });
+    await expect(loadPanosTls({ insecure: true }, (m) => warnings.push(m), 'https://fw.example.com')).resolves.toEqual({ insecure: true });
     expect(warnings).toHaveLength(1);
-    await expect(loadPanosTls({ insecure: true, caFile: 'x' }, warn)).rejects.toThrow('--insecure: contradicts --ca-file');
-    await expect(loadPanosTls({}, warn)).resolves.toEqual({ insecure: false });
+    await expect(loadPanosTls({ insecure: true, caFile: 'x' }, warn, 'https://fw.example.com')).rejects.toThrow('--insecure: contradicts --ca-file');
+    await expect(loadPanosTls({}, warn, 'https://fw.example.com')).resolves.toEqual({ insecure: false });
+  });
+
+  it('over plain HTTP, TLS flags have no effect: one warning saying so and that the key travels unencrypted', async () => {
+    for (const [flags, named] of [
+      [{ insecure: true }, '--insecure has'],
+      [{ caFile: '/nonexistent/ca.pem' }, '--ca-file has'],
+    ] as const) {
+      const warnings: string[] = [];
+      await expect(loadPanosTls(flags, (m) => warnings.push(m), 'http://127.0.0.1:8443')).resolves.toEqual({ insecure: false });
+      expect(warnings).toEqual([`${named} no effect: http://127.0.0.1:8443 is plain HTTP (no TLS), so the API key travels unencrypted`]);
+    }
+    const none: string[] = [];
+    await expect(loadPanosTls({}, (m) => none.push(m), 'http://127.0.0.1:8443')).resolves.toEqual({ insecure: false });
+    expect(none).toEqual([]);
   });
 });
