@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { InputError } from './model/index.js';
+import { AwsSession } from './platforms/aws/session.js';
 import { SeenEvents } from './events/triggers.js';
 import type { WorkflowContext } from './workflows/context.js';
 import { loadSyncConfig, parseSyncConfig } from './workflows/sync/config.js';
@@ -59,17 +60,19 @@ function readConfig(): ReturnType<typeof loadSyncConfig> {
   return loadSyncConfig(file);
 }
 
+/** The API key from Secrets Manager, read through an AWS session (credential chain, endpoint, retries). */
 async function apiKey(region: string, endpoint: string | undefined): Promise<string | undefined> {
   const secret = process.env.PANOS_API_KEY_SECRET;
   if (!secret) return process.env.PANOS_API_KEY;
-  const client = new SecretsManagerClient({ region, ...(endpoint ? { endpoint } : {}) });
+  const session = new AwsSession({ region, ...(endpoint ? { endpointUrl: endpoint } : {}) });
   try {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: secret }));
+    const sm = session.service('secretsmanager', region, (config) => new SecretsManagerClient(config));
+    const out = await sm.call('GetSecretValue', 'read', (c) => c.send(new GetSecretValueCommand({ SecretId: secret })));
     const value = out.SecretString?.trim();
     if (!value) throw new InputError({ object: `secret ${secret}` }, 'holds no API key text');
     return value;
   } finally {
-    client.destroy();
+    session.destroy();
   }
 }
 

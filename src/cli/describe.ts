@@ -1,5 +1,5 @@
 /** Human text for model values: rules, address sides, protocols, regions. */
-import { V4_MAX, V6_MAX, formatIp, intervalToCidrs, type AddressMatch, type Policy, type Protocol, type Rule } from '../model/index.js';
+import { formatIp, maxOf, intervalToCidrs, type AddressMatch, type Policy, type Protocol, type Rule } from '../model/index.js';
 import type { Region } from '../engine/index.js';
 import { formatFlow } from '../model/index.js';
 import type { DiffRegion } from '../engine/index.js';
@@ -55,7 +55,7 @@ export function describeRule(policy: Policy, index: number): string {
 }
 
 function describeInterval(version: 4 | 6, [first, last]: readonly [bigint, bigint]): string {
-  const max = version === 4 ? V4_MAX : V6_MAX;
+  const max = maxOf(version);
   if (first === 0n && last >= max) return 'any';
   if (first > max) return 'a referenced group';
   const end = last > max ? max : last;

@@ -3,10 +3,9 @@
  * example flows, readable text and canonical rules.
  */
 import {
-  V4_MAX,
-  V6_MAX,
   formatIp,
   intervalToCidrs,
+  maxOf,
   protocolFromNumber,
   type AddressItem,
   type AddressMatch,
@@ -42,12 +41,8 @@ export function exampleFlow(region: Region, atoms: AtomTable): Flow {
   return base;
 }
 
-function concreteMax(v: IpVersion): bigint {
-  return v === 4 ? V4_MAX : V6_MAX;
-}
-
 function addressText(v: IpVersion, value: bigint, atoms: AtomTable): string {
-  if (value <= concreteMax(v)) return formatIp(v, value);
+  if (value <= maxOf(v)) return formatIp(v, value);
   const key = atoms.keyOf(value - atomBase(v));
   return key ? `@${key.slice(key.indexOf(':') + 1)}` : '@unknown-group';
 }
@@ -61,7 +56,7 @@ export function addressMatch(v: IpVersion, [first, last]: readonly [bigint, bigi
     return { kind: 'list', items: [{ kind: 'cidr', cidr: v === 4 ? '0.0.0.0/0' : '::/0', version: v }] };
   }
   const items: AddressItem[] = [];
-  const max = concreteMax(v);
+  const max = maxOf(v);
   if (first <= max) {
     const end = last < max ? last : max;
     // A /0 would also cover every reference (see space.ts); all addresses but not every reference is two /1s.

@@ -15,6 +15,7 @@
 import {
   V4_MAX,
   V6_MAX,
+  maxOf,
   parseCidr,
   parseIp,
   type AddressItem,
@@ -48,7 +49,7 @@ export function directionOf(index: bigint | number): Direction {
 }
 /** The first atom coordinate of a family. */
 export function atomBase(v: IpVersion): bigint {
-  return (v === 4 ? V4_MAX : V6_MAX) + 1n;
+  return maxOf(v) + 1n;
 }
 
 /**
@@ -147,7 +148,7 @@ function addressIntervals(m: AddressMatch, atoms: AtomTable, opts: EncodeOptions
         const a = parseIp(item.first);
         const b = parseIp(item.last);
         if (!a || !b) throw new Error(`invalid range ${item.first}-${item.last}`);
-        const full = a.value === 0n && b.value === (a.version === 4 ? V4_MAX : V6_MAX);
+        const full = a.value === 0n && b.value === maxOf(a.version);
         out[a.version].push(full ? [0n, FAMILY_FULL[a.version]] : [a.value, b.value]);
         break;
       }

@@ -16,7 +16,7 @@ export type { AdmitAction, AdmitReport, AdmitTotals, FailureSummary, GroupSummar
 export { exitCodeOf, failureSummary } from './admit/report.js';
 export type { ScanTiming, Clock } from './admit/scan-server.js';
 export type { WebhookDelivery } from './admit/webhook.js';
-export { checkWebhookUrl, webhookOrigin } from './admit/webhook.js';
+export { checkWebhookUrl } from './admit/webhook.js';
 export { recordedMoves, undoAdmit, undoExitCode, undoPlan, UNDO_WRITES } from './admit/undo.js';
 export type { RecordedMove, UndoAction, UndoOutcome, UndoReport } from './admit/undo.js';
 

@@ -165,28 +165,34 @@ export async function applyNaclMigration(
 /** NACLs, then their entries, then — once every copy is complete — the subnets that move onto them. */
 function naclPhase(c: NaclChange): number {
   const o = c.kind === 'create' || c.kind === 'update' ? c.after : c.kind === 'delete' ? c.before : undefined;
-  switch (o?.kind) {
+  if (o === undefined) return 3;
+  switch (o.kind) {
     case 'network-acl':
       return 0;
     case 'entry':
       return 1;
     case 'association':
       return 2;
-    default:
-      return 3;
+    default: {
+      const never: never = o;
+      throw new Error(`unknown NACL object ${JSON.stringify(never)}`);
+    }
   }
 }
 
 function aclOfChange(c: NaclChange): string | undefined {
   const o = c.kind === 'create' || c.kind === 'update' ? c.after : c.kind === 'delete' ? c.before : undefined;
-  switch (o?.kind) {
+  if (o === undefined) return c.kind === 'keep' && !c.object.startsWith('association') ? c.object : undefined;
+  switch (o.kind) {
     case 'network-acl':
       return o.slot;
     case 'entry':
     case 'association':
       return o.acl;
-    default:
-      return c.kind === 'keep' && !c.object.startsWith('association') ? c.object : undefined;
+    default: {
+      const never: never = o;
+      throw new Error(`unknown NACL object ${JSON.stringify(never)}`);
+    }
   }
 }
 

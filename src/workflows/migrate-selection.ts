@@ -4,6 +4,7 @@
  */
 import type { Tag } from '@aws-sdk/client-ec2';
 import { InputError } from '../model/index.js';
+import { hasTags } from '../platforms/aws/tags.js';
 
 export interface Selection {
   readonly ids: readonly string[];
@@ -66,7 +67,7 @@ export function describeSelection(sel: Selection): string {
 /** True when an object read by id also meets the tag and VPC criteria (ids are asked for, the rest filtered here). */
 export function meetsSelection(sel: Selection, facts: { readonly vpcId?: string; readonly tags?: readonly Tag[] }): boolean {
   if (sel.vpcId !== undefined && facts.vpcId !== sel.vpcId) return false;
-  return Object.entries(sel.tags).every(([k, v]) => (facts.tags ?? []).some((t) => t.Key === k && (v === '*' || t.Value === v)));
+  return hasTags(facts.tags, sel.tags);
 }
 
 /**

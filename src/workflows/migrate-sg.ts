@@ -170,7 +170,8 @@ export async function applySgMigration(
 function sgPhase(c: SgChange): number {
   const o = c.kind === 'create' || c.kind === 'update' ? c.after : c.kind === 'delete' ? c.before : undefined;
   if (c.kind === 'delete') return 4;
-  switch (o?.kind) {
+  if (o === undefined) return 5;
+  switch (o.kind) {
     case 'prefix-list':
     case 'prefix-list-entries':
       return 0;
@@ -180,23 +181,31 @@ function sgPhase(c: SgChange): number {
       return 2;
     case 'rules':
       return c.kind === 'create' ? 2 : 3;
-    default:
-      return 5;
+    default: {
+      const never: never = o;
+      throw new Error(`unknown security-group object ${JSON.stringify(never)}`);
+    }
   }
 }
 
 /** The destination group a change works on (prefix lists belong to none). */
 function groupOfChange(c: SgChange): string | undefined {
   const o = c.kind === 'create' || c.kind === 'update' ? c.after : c.kind === 'delete' ? c.before : undefined;
-  switch (o?.kind) {
+  if (o === undefined) return c.kind === 'keep' ? c.object : undefined;
+  switch (o.kind) {
     case 'security-group':
       return o.slot;
     case 'rules':
       return o.group;
     case 'tags':
       return o.groupId;
-    default:
-      return c.kind === 'keep' ? c.object : undefined;
+    case 'prefix-list':
+    case 'prefix-list-entries':
+      return undefined;
+    default: {
+      const never: never = o;
+      throw new Error(`unknown security-group object ${JSON.stringify(never)}`);
+    }
   }
 }
 

@@ -22,7 +22,7 @@ import { MAX_FILTER_VALUES, chunk } from '../aws/chunk.js';
 import { plainJson } from '../aws/json.js';
 import { collectPages } from '../aws/paginate.js';
 import type { Ec2Handle } from '../aws/session.js';
-import { tagSpecifications } from '../aws/tags.js';
+import { hasTags, tagFilters, tagSpecifications } from '../aws/tags.js';
 import type { NaclEntry } from './render.js';
 
 /** Which NACLs to read. Empty: every NACL of the region. */
@@ -43,7 +43,7 @@ export async function describeNetworkAcls(ec2: Ec2Handle, sel: NetworkAclSelecto
   const Filters: Filter[] = [];
   if (sel.vpcId) Filters.push({ Name: 'vpc-id', Values: [sel.vpcId] });
   if (sel.subnetId) Filters.push({ Name: 'association.subnet-id', Values: [sel.subnetId] });
-  for (const [key, value] of Object.entries(sel.tags ?? {})) Filters.push({ Name: `tag:${key}`, Values: [value] });
+  Filters.push(...tagFilters(sel.tags));
   const filterPart = Filters.length ? { Filters } : {};
   const fetchAll = (base: { NetworkAclIds?: string[]; MaxResults?: number }) =>
     collectPages('ec2', 'DescribeNetworkAcls', async (NextToken) => {
@@ -52,9 +52,10 @@ export async function describeNetworkAcls(ec2: Ec2Handle, sel: NetworkAclSelecto
       );
       return { items: out.NetworkAcls, next: out.NextToken };
     });
-  if (!sel.aclIds?.length) return fetchAll({ MaxResults: 1000 });
-  const parts = await Promise.all(chunk(sel.aclIds, MAX_FILTER_VALUES).map((ids) => fetchAll({ NetworkAclIds: ids })));
-  return parts.flat();
+  const acls = sel.aclIds?.length
+    ? (await Promise.all(chunk(sel.aclIds, MAX_FILTER_VALUES).map((ids) => fetchAll({ NetworkAclIds: ids })))).flat()
+    : await fetchAll({ MaxResults: 1000 });
+  return acls.filter((a) => hasTags(a.Tags, sel.tags));
 }
 
 /** The NACLs as the describe-network-acls JSON the file parser reads (`ruleport export`). */

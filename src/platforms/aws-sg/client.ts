@@ -25,7 +25,7 @@ import { MAX_FILTER_VALUES, chunk } from '../aws/chunk.js';
 import { plainJson } from '../aws/json.js';
 import { collectPages } from '../aws/paginate.js';
 import type { Ec2Handle } from '../aws/session.js';
-import { tagSpecifications } from '../aws/tags.js';
+import { hasTags, tagFilters, tagSpecifications } from '../aws/tags.js';
 
 /** Which groups to read. Empty: every group of the region. */
 export interface SecurityGroupSelector {
@@ -51,9 +51,7 @@ function selectorFilters(sel: SecurityGroupSelector): Filter[] {
   const filters: Filter[] = [];
   if (sel.vpcId) filters.push({ Name: 'vpc-id', Values: [sel.vpcId] });
   if (sel.groupNames?.length) filters.push({ Name: 'group-name', Values: [...sel.groupNames] });
-  for (const [key, value] of Object.entries(sel.tags ?? {})) {
-    filters.push(value === '*' ? { Name: 'tag-key', Values: [key] } : { Name: `tag:${key}`, Values: [value] });
-  }
+  filters.push(...tagFilters(sel.tags));
   return filters;
 }
 
@@ -68,9 +66,10 @@ export async function describeSecurityGroups(ec2: Ec2Handle, sel: SecurityGroupS
       );
       return { items: out.SecurityGroups, next: out.NextToken };
     });
-  if (!sel.groupIds?.length) return fetchAll({ MaxResults: 1000 });
-  const parts = await Promise.all(chunk(sel.groupIds, MAX_FILTER_VALUES).map((ids) => fetchAll({ GroupIds: ids })));
-  return parts.flat();
+  const groups = sel.groupIds?.length
+    ? (await Promise.all(chunk(sel.groupIds, MAX_FILTER_VALUES).map((ids) => fetchAll({ GroupIds: ids })))).flat()
+    : await fetchAll({ MaxResults: 1000 });
+  return groups.filter((g) => hasTags(g.Tags, sel.tags));
 }
 
 /** DescribeSecurityGroupRules for some groups (or some rule ids), every page. */

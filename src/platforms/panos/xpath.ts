@@ -72,17 +72,7 @@ export function objectContainerXpath(scope: { readonly vsys: string } | 'shared'
   return `${scope === 'shared' ? SHARED_XPATH : vsysXpath(scope.vsys)}/${kind}`;
 }
 
-/** One object of a vsys (or shared). */
-export function objectXpath(scope: { readonly vsys: string } | 'shared', kind: ObjectKind, name: string): string {
-  return entryXpath(objectContainerXpath(scope, kind), name, kind);
-}
-
 /** The security rules container of a vsys. */
 export function rulesXpath(vsys: string): string {
   return `${vsysXpath(vsys)}/rulebase/security/rules`;
-}
-
-/** One security rule of a vsys. */
-export function ruleXpath(vsys: string, name: string): string {
-  return entryXpath(rulesXpath(vsys), name, 'rule');
 }

@@ -133,6 +133,16 @@ describe.skipIf(!url)('migrate sg across accounts and regions', () => {
     expect(rulesOf(web, {}).ingress.filter((l) => l.includes('::/0'))).toEqual([]);
   });
 
+  it('matches --tag values exactly: EC2 filter wildcards (* and ?) in a value select nothing extra', async () => {
+    const before = await destinationSnapshot(dst, w.dstVpc);
+    for (const pattern of ['env=pro?', 'env=pr*']) {
+      const r = await migrate('--tag', pattern, '--yes');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`no security group in ${SRC_REGION} matches tagged ${pattern}`);
+    }
+    expect(await destinationSnapshot(dst, w.dstVpc)).toEqual(before);
+  });
+
   it('catches a quota overflow in the plan, prefix-list weight included, before any write', async () => {
     const big = await createGroup(src, w.srcVpc, 'big', 'many rules', { env: 'big' });
     await ingress(src, big, [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: Array.from({ length: 51 }, (_, i) => ({ CidrIp: `10.9.${i}.0/24` })) }]);

@@ -1,7 +1,8 @@
 /**
  * The Lambda bundle (`npm run package:lambda`) invoked in a fresh Node process with an S3 notification naming two
  * CloudTrail log objects stored in moto's S3: every object and every record is read, duplicates across objects
- * collapse, and the run converges the simulated firewall with one commit.
+ * collapse, and the run converges the simulated firewall with one commit. The firewall's key comes from Secrets
+ * Manager (moto's) and appears nowhere in what the function prints.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { authorizeIngress, failed, instancesCall, logFile, logKey, s3Notification } from '../../helpers/cloudtrail.js';
 import { motoUrlForWorker } from '../../harness/moto.js';
@@ -56,6 +58,10 @@ describe.skipIf(!motoUrl)('sync panos: Lambda handler', () => {
     // The second object repeats the first call (CloudTrail delivers duplicates) and adds another.
     await s3.send(new PutObjectCommand({ Bucket: 'trail-logs', Key: logKey(2), Body: logFile([auth, start]) }));
     s3.destroy();
+    const key = await simKey(w);
+    const sm = new SecretsManagerClient({ region: 'us-east-1', endpoint: motoUrl, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    await sm.send(new CreateSecretCommand({ Name: 'firewall/api-key', SecretString: key }));
+    sm.destroy();
 
     const dir = mkdtempSync(join(tmpdir(), 'ruleport-lambda-task-'));
     writeFileSync(
@@ -68,7 +74,7 @@ describe.skipIf(!motoUrl)('sync panos: Lambda handler', () => {
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_ENDPOINT_URL: motoUrl,
-      PANOS_API_KEY: await simKey(w),
+      PANOS_API_KEY_SECRET: 'firewall/api-key',
     });
     expect(result.code, result.err).toBe(0);
     const line = result.out.split('\n').find((l) => l.startsWith('RESULT '))!;
@@ -77,6 +83,7 @@ describe.skipIf(!motoUrl)('sync panos: Lambda handler', () => {
     expect(runningRuleNames(w.sim).filter((n) => n.startsWith('rp-sg-'))).toHaveLength(2);
     expect(w.sim.registeredIps().map((r) => r.tags)).toEqual([[w.webGroup]]);
     // No secret in what the function logs.
-    expect(result.out + result.err).not.toContain(process.env.PANOS_API_KEY ?? 'never');
+    expect(key.length).toBeGreaterThan(8);
+    expect(result.out + result.err).not.toContain(key);
   });
 });
