@@ -13,8 +13,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { InputError } from './model/index.js';
+import { getSecretText } from './platforms/aws/secrets.js';
 import { AwsSession } from './platforms/aws/session.js';
 import { SeenEvents } from './events/triggers.js';
 import type { WorkflowContext } from './workflows/context.js';
@@ -66,11 +66,7 @@ async function apiKey(region: string, endpoint: string | undefined): Promise<str
   if (!secret) return process.env.PANOS_API_KEY;
   const session = new AwsSession({ region, ...(endpoint ? { endpointUrl: endpoint } : {}) });
   try {
-    const sm = session.service('secretsmanager', region, (config) => new SecretsManagerClient(config));
-    const out = await sm.call('GetSecretValue', 'read', (c) => c.send(new GetSecretValueCommand({ SecretId: secret })));
-    const value = out.SecretString?.trim();
-    if (!value) throw new InputError({ object: `secret ${secret}` }, 'holds no API key text');
-    return value;
+    return await getSecretText(session, region, secret);
   } finally {
     session.destroy();
   }

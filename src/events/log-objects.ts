@@ -3,8 +3,8 @@
  * unwrapped. API I/O only.
  */
 import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InputError } from '../model/index.js';
+import { getObjectBytes } from '../platforms/aws/s3.js';
 import type { AwsSession } from '../platforms/aws/session.js';
 import { unwrap, type LogObject, type Unwrapped } from './envelope.js';
 
@@ -28,10 +28,7 @@ export function parseLogBytes(bytes: Uint8Array, name: string): unknown {
 export async function readLogObjects(session: AwsSession, objects: readonly LogObject[], into: Unwrapped, defaultRegion: string): Promise<void> {
   const docs = await Promise.all(
     objects.map(async (o) => {
-      const region = o.region ?? defaultRegion;
-      const s3 = session.service('s3', region, (config) => new S3Client({ ...config, ...(config.endpoint ? { forcePathStyle: true } : {}) }));
-      const out = await s3.call(`GetObject s3://${o.bucket}/${o.key}`, 'read', (c) => c.send(new GetObjectCommand({ Bucket: o.bucket, Key: o.key })));
-      const bytes = await out.Body!.transformToByteArray();
+      const bytes = await getObjectBytes(session, o.region ?? defaultRegion, o.bucket, o.key);
       return parseLogBytes(bytes, `s3://${o.bucket}/${o.key}`);
     }),
   );

@@ -4,8 +4,9 @@
  * coalescing window make one run, and are deleted only after that run succeeded (otherwise SQS redelivers them and
  * the next run retries). A failed run never ends the watch. Stops on the abort signal.
  */
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import type { Message } from '@aws-sdk/client-sqs';
 import { RuleportError } from '../../model/index.js';
+import { SQS_MAX_WAIT_S, openQueue } from '../../platforms/aws/sqs.js';
 import { handleDeliveries, type DeliveryDeps, type DeliveryResult } from './deliveries.js';
 
 export interface SyncWatchOptions {
@@ -19,18 +20,9 @@ export interface SyncWatchOptions {
 }
 
 const SCHEDULE = { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
-/** SQS long polling waits at most 20 s per call. */
-const MAX_WAIT_S = 20;
-
-function queueRegion(url: string, fallback: string): string {
-  return /sqs\.([a-z0-9-]+)\.amazonaws\.com/.exec(url)?.[1] ?? fallback;
-}
-
 export async function watchSync(deps: DeliveryDeps, options: SyncWatchOptions): Promise<void> {
   const { stop } = options;
-  const sqs = options.queueUrl
-    ? deps.session.service('sqs', queueRegion(options.queueUrl, deps.env.config.aws.regions[0]!), (config) => new SQSClient(config))
-    : undefined;
+  const queue = options.queueUrl ? openQueue(deps.session, options.queueUrl, deps.env.config.aws.regions[0]!) : undefined;
   const attempt = async (events: unknown[]): Promise<boolean> => {
     try {
       options.onRun(await handleDeliveries(events, deps));
@@ -49,22 +41,16 @@ export async function watchSync(deps: DeliveryDeps, options: SyncWatchOptions): 
       await attempt([SCHEDULE]);
       continue;
     }
-    if (!sqs) {
+    if (!queue) {
       await sleep(nextFull - Date.now(), stop);
       continue;
     }
-    const receive = async (waitS: number): Promise<Message[]> => {
-      const out = await sqs.call('ReceiveMessage', 'read', (c) =>
-        c.send(new ReceiveMessageCommand({ QueueUrl: options.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitS }), { abortSignal: stop }),
-      );
-      return out.Messages ?? [];
-    };
     let messages: Message[];
     try {
-      messages = await receive(Math.max(0, Math.min(MAX_WAIT_S, Math.floor((nextFull - Date.now()) / 1000))));
+      messages = await queue.receive(Math.max(0, Math.min(SQS_MAX_WAIT_S, Math.floor((nextFull - Date.now()) / 1000))), stop);
       const windowEnd = Date.now() + options.windowMs;
       while (messages.length > 0 && Date.now() < windowEnd && !stop.aborted) {
-        const more = await receive(0);
+        const more = await queue.receive(0, stop);
         if (more.length === 0) await sleep(Math.min(200, windowEnd - Date.now()), stop);
         messages.push(...more);
       }
@@ -77,14 +63,7 @@ export async function watchSync(deps: DeliveryDeps, options: SyncWatchOptions): 
     }
     if (messages.length === 0) continue;
     const bodies = messages.map((m) => ({ Records: [{ eventSource: 'aws:sqs', body: m.Body ?? '' }] }));
-    if (await attempt(bodies)) {
-      for (let i = 0; i < messages.length; i += 10) {
-        const part = messages.slice(i, i + 10);
-        await sqs.call('DeleteMessageBatch', 'write', (c) =>
-          c.send(new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: part.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })) })),
-        );
-      }
-    }
+    if (await attempt(bodies)) await queue.delete(messages);
   }
 }
 
