@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startHaloSim, type HaloSim } from '../../../sim/halo/index.js';
 import { run } from '../../../src/cli/run.js';
 import { Api } from '../../sim/halo/halo-client.js';
-import { admitCli, FAST, groupId, journalLines, placement, seedGroups, server, workspace } from './harness.js';
+import { admitCli, FAST, groupId, journalLines, placement, removeWorkspaces, seedGroups, server, workspace } from './harness.js';
 
 let sim: HaloSim;
 let ws: ReturnType<typeof workspace>;
@@ -15,6 +15,7 @@ beforeAll(async () => {
   sim = await startHaloSim({ port: 0 });
 });
 afterAll(async () => {
+  removeWorkspaces();
   await sim.close();
 });
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHaloSim, type HaloSim } from '../../../sim/halo/index.js';
-import { admitCli, server, workspace } from './harness.js';
+import { admitCli, removeWorkspaces, server, workspace } from './harness.js';
 
 let sim: HaloSim;
 
@@ -13,6 +13,7 @@ beforeAll(async () => {
   sim = await startHaloSim({ port: 0 });
 });
 afterAll(async () => {
+  removeWorkspaces();
   await sim.close();
 });
 

@@ -2,7 +2,7 @@
  * Shared set-up for the admit tests: a simulator with a source and a destination group, a credentials file,
  * and the CLI run in-process with captured streams.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../../src/cli/run.js';
@@ -14,12 +14,20 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** A scratch directory with a credentials file for `key` and a journal path. */
+const scratch: string[] = [];
+
+/** A scratch directory with a credentials file for `key` and a journal path; `removeWorkspaces` deletes it. */
 export function workspace(key: HaloApiKey, name = 'auth'): { dir: string; auth: string; journal: string } {
   const dir = mkdtempSync(join(tmpdir(), 'ruleport-admit-'));
+  scratch.push(dir);
   const auth = join(dir, name);
   writeFileSync(auth, `# test key\n${key.keyId}|${key.secret}\n`, { mode: 0o600 });
   return { dir, auth, journal: join(dir, 'journal.jsonl') };
+}
+
+/** Deletes every workspace this test file created (call it in afterAll). */
+export function removeWorkspaces(): void {
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Runs `ruleport --halo-url SIM --auth FILE admit ARGS --journal J --yes` in-process. */

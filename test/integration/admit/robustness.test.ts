@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHaloSim, type HaloSim } from '../../../sim/halo/index.js';
-import { admitCli, placement, server, workspace } from './harness.js';
+import { admitCli, placement, removeWorkspaces, server, workspace } from './harness.js';
 
 let sim: HaloSim;
 
@@ -12,6 +12,7 @@ beforeAll(async () => {
   sim = await startHaloSim({ port: 0 });
 });
 afterAll(async () => {
+  removeWorkspaces();
   await sim.close();
 });
 

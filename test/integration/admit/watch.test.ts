@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHaloSim, type HaloSim } from '../../../sim/halo/index.js';
-import { placement, server, workspace } from './harness.js';
+import { placement, removeWorkspaces, server, workspace } from './harness.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const main = `${root}dist/src/cli/main.js`;
@@ -31,6 +31,7 @@ beforeAll(async () => {
   sim = await startHaloSim({ port: 0 });
 }, 300_000);
 afterAll(async () => {
+  removeWorkspaces();
   await sim?.close();
 });
 
@@ -92,6 +93,19 @@ async function scanStarted(serverId: string): Promise<void> {
   }
 }
 
+/** Resolves once the process's stderr so far contains `text`. */
+function stderrContains(child: ChildProcessWithoutNullStreams, stderr: () => string, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (!stderr().includes(text)) return;
+      child.stderr.off('data', check);
+      resolve();
+    };
+    child.stderr.on('data', check);
+    check();
+  });
+}
+
 describe('ruleport admit --watch', () => {
   it('admits a server added later and exits cleanly on SIGTERM after the server in flight', async () => {
     sim.load({ groups: [{ name: 'WatchDirty' }, { name: 'WatchClean' }] });
@@ -128,12 +142,17 @@ describe('ruleport admit --watch', () => {
 
   it('on SIGINT finishes the server in flight, leaves the queued one unscanned, and exits 3', async () => {
     sim.load({ groups: [{ name: 'IntDirty' }, { name: 'IntClean' }] });
-    // One at a time: whichever is scanned first is in flight at the signal, the other still queued.
-    const ids = [server(sim, 'IntDirty', 'int-a', [{ kind: 'slow', ms: 800 }]), server(sim, 'IntDirty', 'int-b', [{ kind: 'slow', ms: 800 }])];
+    // One at a time: whichever is scanned first is in flight at the signal, the other still queued. The scans
+    // take an hour of simulated time, so the first cannot end before the signal however slow the machine is;
+    // the simulator's clock is moved on only once the process has acknowledged the signal.
+    const HOUR = 3_600_000;
+    const ids = [server(sim, 'IntDirty', 'int-a', [{ kind: 'slow', ms: HOUR }]), server(sim, 'IntDirty', 'int-b', [{ kind: 'slow', ms: HOUR }])];
     const { child, lines, stderr, exited } = startWatch('IntDirty', 'IntClean', ['--concurrency', '1']);
     try {
       await Promise.race(ids.map(scanStarted));
       child.kill('SIGINT');
+      await stderrContains(child, stderr, 'SIGINT: finishing the servers in flight');
+      sim.advanceTime(HOUR);
       const code = await exited;
 
       expect(stderr()).toContain('SIGINT: finishing the servers in flight');

@@ -6,7 +6,7 @@ import { startHaloSim, type HaloSim } from '../../../sim/halo/index.js';
 import type { FailureSummary } from '../../../src/workflows/admit/report.js';
 import type { Clock } from '../../../src/workflows/admit/scan-server.js';
 import { postFailureSummary } from '../../../src/workflows/admit/webhook.js';
-import { admitCli, FAST, placement, server, workspace } from './harness.js';
+import { admitCli, FAST, placement, removeWorkspaces, server, workspace } from './harness.js';
 
 let sim: HaloSim;
 let receiver: Server;
@@ -34,6 +34,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  removeWorkspaces();
   await sim.close();
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
 });

@@ -201,10 +201,17 @@ describe('PAN-OS credentials and TLS on the command line', () => {
 describe('ruleport sim', () => {
   async function runUntilListening(args: string[], pattern: RegExp): Promise<{ url: string; out: () => string; done: Promise<number> }> {
     let stdout = '';
-    const done = run(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: () => true } });
-    for (let i = 0; i < 200 && !pattern.test(stdout); i++) await new Promise((r) => setTimeout(r, 10));
-    const url = pattern.exec(stdout)?.[1];
-    if (!url) throw new Error(`not listening: ${stdout}`);
+    let listening: (url: string) => void = () => undefined;
+    const announced = new Promise<string>((resolve) => (listening = resolve));
+    const write = (s: string): boolean => {
+      stdout += s;
+      const url = pattern.exec(stdout)?.[1];
+      if (url) listening(url);
+      return true;
+    };
+    const done = run(args, { stdout: { write }, stderr: { write: () => true } });
+    // Wait for the announcement itself, however long a loaded machine takes; a command that ends without one fails here.
+    const url = await Promise.race([announced, done.then((code) => Promise.reject(new Error(`exited ${code} before listening: ${stdout}`)))]);
     return { url, out: () => stdout, done };
   }
 

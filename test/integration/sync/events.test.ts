@@ -2,10 +2,10 @@
  * Event deliveries against moto and sim/panos: a burst is one run and one commit, replays change nothing, and the
  * CLI replays CloudTrail log files. CloudTrail records are written here in the delivered formats.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SeenEvents } from '../../../src/events/triggers.js';
 import { run as cli } from '../../../src/cli/run.js';
 import type { WorkflowContext } from '../../../src/workflows/context.js';
@@ -22,12 +22,16 @@ const syncRules = (w: World) => runningRuleNames(w.sim).filter((n) => n.startsWi
 
 describe.skipIf(!motoUrl)('sync panos: event deliveries', () => {
   let w: World;
+  let dir: string | undefined;
   beforeEach(async () => {
     w = await buildWorld(motoUrl);
   });
   afterEach(async () => {
     await w?.sim.close();
     w?.session.destroy();
+    vi.unstubAllEnvs();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
   });
 
   it('500 events in one batch make one run and one commit; the same batch again changes nothing', async () => {
@@ -65,7 +69,7 @@ describe.skipIf(!motoUrl)('sync panos: event deliveries', () => {
   });
 
   it('ruleport sync panos --events replays a CloudTrail log file (one commit) and --once --dry-run changes nothing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ruleport-sync-'));
+    dir = mkdtempSync(join(tmpdir(), 'ruleport-sync-'));
     const config = join(dir, 'ruleport.yaml');
     writeFileSync(
       config,
@@ -75,9 +79,9 @@ describe.skipIf(!motoUrl)('sync panos: event deliveries', () => {
     await authorize(w.ec2, w.webGroup, tcpFrom(443, '0.0.0.0/0'));
     const id = await runInstance(w.ec2, w.subnets.explicit, [w.webGroup]);
     writeFileSync(log, logFile([instancesCall('StartInstances', [id]), authorizeIngress(w.webGroup, 443, '0.0.0.0/0')]));
-    process.env.PANOS_API_KEY = await simKey(w);
-    process.env.AWS_ACCESS_KEY_ID = 'test';
-    process.env.AWS_SECRET_ACCESS_KEY = 'test';
+    vi.stubEnv('PANOS_API_KEY', await simKey(w));
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
     const io = () => {
       const out: string[] = [];
       const err: string[] = [];

@@ -4,14 +4,14 @@
  * collapse, and the run converges the simulated firewall with one commit. The firewall's key comes from Secrets
  * Manager (moto's) and appears nowhere in what the function prints.
  */
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { authorizeIngress, failed, instancesCall, logFile, logKey, s3Notification } from '../../helpers/cloudtrail.js';
 import { motoUrlForWorker } from '../../harness/moto.js';
 import { authorize, buildWorld, simKey, commits, runInstance, runningRuleNames, tcpFrom, type World } from './world.js';
@@ -19,11 +19,16 @@ import { authorize, buildWorld, simKey, commits, runInstance, runningRuleNames, 
 const motoUrl = motoUrlForWorker();
 const root = resolve(import.meta.dirname, '../../..');
 
+/** Handler processes still running (killed after each test, should one hang). */
+const children = new Set<ChildProcess>();
+
 /** Runs the handler in a new Node process; resolves with its result (the last stdout line it prints). */
 function invoke(bundle: string, event: unknown, env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
   const script = `require(${JSON.stringify(bundle)}).handler(JSON.parse(process.argv[1])).then((r) => { console.log('RESULT ' + JSON.stringify(r)); }, (e) => { console.error(e.message); process.exit(1); });`;
   return new Promise((done) => {
     const child = spawn(process.execPath, ['-e', script, JSON.stringify(event)], { env: { PATH: process.env.PATH ?? '', ...env } });
+    children.add(child);
+    child.on('exit', () => children.delete(child));
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -34,7 +39,11 @@ function invoke(bundle: string, event: unknown, env: Record<string, string>): Pr
 
 describe.skipIf(!motoUrl)('sync panos: Lambda handler', () => {
   let bundleDir: string;
+  let taskDir: string | undefined;
   let w: World;
+  afterAll(() => {
+    if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
+  });
   beforeAll(async () => {
     bundleDir = mkdtempSync(join(tmpdir(), 'ruleport-lambda-'));
     await promisify(execFile)(process.execPath, [join(root, 'deploy', 'package-lambda.mjs'), '--out', bundleDir], { cwd: root });
@@ -43,8 +52,11 @@ describe.skipIf(!motoUrl)('sync panos: Lambda handler', () => {
     w = await buildWorld(motoUrl);
   });
   afterEach(async () => {
+    for (const child of children) child.kill('SIGKILL');
     await w?.sim.close();
     w?.session.destroy();
+    if (taskDir) rmSync(taskDir, { recursive: true, force: true });
+    taskDir = undefined;
   });
 
   it('reads both log objects of one S3 notification and commits once', async () => {
@@ -64,6 +76,7 @@ describe.skipIf(!motoUrl)('sync panos: Lambda handler', () => {
     sm.destroy();
 
     const dir = mkdtempSync(join(tmpdir(), 'ruleport-lambda-task-'));
+    taskDir = dir;
     writeFileSync(
       join(dir, 'ruleport.yaml'),
       `firewall:\n  location: panos:${w.sim.url}/vsys1\n  zones: { untrust: untrust, trust: trust }\n  bottom-rule: Clean up\naws:\n  regions: [us-east-1]\n  firewall-instances: { ${w.vpcId}: ${w.firewallId} }\n`,

@@ -3,7 +3,7 @@
  * role, `--watch` reading an SQS queue, and `--confirm-on-device`.
  */
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { SeenEvents } from '../../../src/events/triggers.js';
 import type { WorkflowContext } from '../../../src/workflows/context.js';
 import type { DeliveryResult } from '../../../src/workflows/sync/deliveries.js';
@@ -76,6 +76,7 @@ describe.skipIf(!motoUrl)('sync panos: modes', () => {
     const world = w;
     await runInstance(world.ec2, world.subnets.explicit, [world.webGroup]);
     const sqs = new SQSClient({ region: 'us-east-1', endpoint: motoUrl, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    onTestFinished(() => sqs.destroy());
     const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'ruleport-sync' }))).QueueUrl!;
     const stopWatch = new AbortController();
     const runs: DeliveryResult[] = [];
@@ -105,7 +106,6 @@ describe.skipIf(!motoUrl)('sync panos: modes', () => {
     expect(commits(world.sim)).toBe(c0 + 1);
     const left = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
     expect(left.Attributes).toEqual({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
-    sqs.destroy();
   });
 
   it('--confirm-on-device: the firewall confirms what the engine found already allowed', async () => {

@@ -177,13 +177,17 @@ export function client(sim: PanosSim, key: string) {
   };
 }
 
+/**
+ * Polls `show jobs` until the job is FIN. No wall-clock cap of its own: a loaded machine may take long, and a job
+ * that never finishes is caught by the test's timeout.
+ */
 export async function waitForJob(run: (params: Record<string, string>) => Promise<ApiResult>, id: string): Promise<Node> {
-  for (let attempt = 0; attempt < 200; attempt++) {
+  for (;;) {
     const job = child(parseXml((await run({ type: 'op', cmd: `<show><jobs><id>${id}</id></jobs></show>` })).body), 'result', 'job');
+    if (job === undefined) throw new Error(`no job ${id}`);
     if (child(job, 'status')?.text === 'FIN') return job as Node;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error(`job ${id} did not finish`);
 }
 
 /** `<test><security-policy-match>` with the given fields (field names as in the XML). */

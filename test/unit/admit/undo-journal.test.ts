@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/model/index.js';
 import { recordedMoves, undoPlan } from '../../../src/workflows/admit/undo.js';
 
@@ -19,9 +19,16 @@ const line = (run: string, object: string, result: 'ok' | 'failed', from = 'g-di
   });
 
 describe('recordedMoves', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
   it('takes the successful admit moves of one run, and survives a torn last line', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ruleport-undo-'));
-    const path = join(dir, 'journal.jsonl');
+    const scratch = mkdtempSync(join(tmpdir(), 'ruleport-undo-'));
+    dir = scratch;
+    const path = join(scratch, 'journal.jsonl');
     writeFileSync(
       path,
       [
@@ -41,6 +48,6 @@ describe('recordedMoves', () => {
       { kind: 'move', target: 'halo', object: 'host-s4 (s4)', where: 'g-clean → g-dirty' },
     ]);
     expect(() => recordedMoves(path, 'run-z')).toThrow(InputError);
-    expect(() => recordedMoves(join(dir, 'absent.jsonl'), 'run-a')).toThrow('no journal here');
+    expect(() => recordedMoves(join(scratch, 'absent.jsonl'), 'run-a')).toThrow('no journal here');
   });
 });

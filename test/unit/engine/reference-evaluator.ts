@@ -36,10 +36,23 @@ function inCidr(addr: string, cidr: string): boolean {
   return Math.floor(a / size) === Math.floor(n / size);
 }
 
+/** The address as a number of its family, for range checks; undefined for a symbolic address. */
+function numeric(addr: string): bigint | undefined {
+  if (addr.startsWith('@')) return undefined;
+  return addr.includes(':') ? v6(addr) : BigInt(v4(addr)!);
+}
+
+function inRange(addr: string, first: string, last: string): boolean {
+  if (first.includes(':') !== addr.includes(':')) return false;
+  const a = numeric(addr);
+  return a !== undefined && a >= numeric(first)! && a <= numeric(last)!;
+}
+
 function matchesSide(m: AddressMatch, addr: string): boolean {
   if (m.kind === 'any') return true;
   const hit = m.items.some((i) => {
     if (i.kind === 'cidr') return inCidr(addr, i.cidr);
+    if (i.kind === 'range') return inRange(addr, i.first, i.last);
     if (i.kind === 'group') return addr.replace(/#6$/, '') === `@${i.ref}`;
     return false;
   });

@@ -29,8 +29,15 @@ describe('deploy/template.yaml', () => {
   });
 
   it('batches the queue into one invocation and has a dead-letter queue', () => {
-    expect(t.Resources.QueueSource!.Properties.MaximumBatchingWindowInSeconds).toBeDefined();
-    expect(t.Resources.EventQueue!.Properties.RedrivePolicy.deadLetterTargetArn).toBeDefined();
-    expect(t.Resources.Function!.Properties.DeadLetterConfig).toBeDefined();
+    const source = t.Resources.QueueSource!.Properties;
+    expect(source.BatchSize).toBeGreaterThan(1);
+    expect(source.MaximumBatchingWindowInSeconds).toBe('BatchingWindowSeconds'); // !Ref of the parameter
+    const window = (doc.toJS() as { Parameters: Record<string, { Type: string; Default: number }> }).Parameters.BatchingWindowSeconds!;
+    expect(window.Type).toBe('Number');
+    expect(window.Default).toBeGreaterThan(0);
+    // Undeliverable events and failed invocations both end in the one dead-letter queue.
+    expect(t.Resources.DeadLetterQueue!.Type).toBe('AWS::SQS::Queue');
+    expect(t.Resources.EventQueue!.Properties.RedrivePolicy.deadLetterTargetArn).toBe('DeadLetterQueue.Arn'); // !GetAtt
+    expect(t.Resources.Function!.Properties.DeadLetterConfig).toEqual({ TargetArn: 'DeadLetterQueue.Arn' });
   });
 });
