@@ -137,12 +137,20 @@ function planAgainst(
   }
   changes.push(...deletions);
 
-  // Objects nobody refers to any more (rules that stay, desired or not, keep theirs).
+  // Objects nobody refers to any more. A reference is a member anywhere in the vsys but in the rules deleted here:
+  // rules that stay (desired or not), other rulebases (NAT, policy-based forwarding…), groups. The device refuses
+  // to delete a referenced object, and that refusal would fail (and revert) every run from then on.
+  const deletedRules = new Set(ruleEntries.filter((e) => deletions.some((d) => d.object === `rule ${e.attrs.name ?? ''}`)));
   const referenced = new Set<string>();
-  for (const e of ruleEntries) {
-    if (deletions.some((d) => d.object === `rule ${e.attrs.name ?? ''}`)) continue;
-    for (const field of ['source', 'destination', 'service', 'application']) for (const m of members(child(e, field))) referenced.add(m);
-  }
+  const collect = (node: XNode): void => {
+    for (const [name, list] of node.children) {
+      for (const n of list) {
+        if (name === 'member') referenced.add(n.text.trim());
+        else if (!deletedRules.has(n)) collect(n);
+      }
+    }
+  };
+  collect(actual.vsys);
   for (const r of desired.rules) for (const m of [...r.source, ...r.destination, ...r.service, ...r.application]) referenced.add(m);
   for (const [key, e] of actualObjects) {
     const [kind, ...rest] = key.split(':');

@@ -97,4 +97,18 @@ describe('planning the firewall', () => {
     const guarded = planFirewall(desired([want]), adminCandidate, new Map(), { ...OPTS, running: vsys(exact + rule('rp-sg-0abc1234-old', tagged) + rule('Clean up'), tagObject + group) });
     expect(summary(guarded)).toEqual([]);
   });
+
+  it('deletes sync\'s objects nobody refers to, but never one a group or another rulebase still names', () => {
+    const address = (name: string, cidr: string) => `<entry name="${name}"><ip-netmask>${cidr}</ip-netmask>${tagged}</entry>`;
+    const objects =
+      `${tagObject}<address>${address('rp-203.0.113.0_24', '203.0.113.0/24')}${address('rp-198.51.100.0_24', '198.51.100.0/24')}${address('rp-192.0.2.0_24', '192.0.2.0/24')}</address>` +
+      `<address-group><entry name="partners"><static><member>rp-203.0.113.0_24</member></static></entry></address-group>`;
+    const nat = '<nat><rules><entry name="nat-1"><source><member>rp-198.51.100.0_24</member></source></entry></rules></nat>';
+    const actual = configVsyses(
+      `<config><devices><entry name="localhost.localdomain"><vsys><entry name="vsys1">${objects}<rulebase>${nat}<security><rules>${rule('Clean up')}</rules></security></rulebase></entry></vsys></entry></devices></config>`,
+      'fw',
+    )[0]!;
+    const plan = planFirewall(desired([]), actual, new Map(), OPTS);
+    expect(summary(plan).filter((c) => c.startsWith('delete address '))).toEqual(['delete address rp-192.0.2.0_24']);
+  });
 });
