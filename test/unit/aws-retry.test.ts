@@ -5,7 +5,7 @@ import { ConcurrencyLimits, mapLimited } from '../../src/platforms/aws/concurren
 import { parseIniSection } from '../../src/platforms/aws/config-file.js';
 import { toRuleportError } from '../../src/platforms/aws/errors.js';
 import { collectPages } from '../../src/platforms/aws/paginate.js';
-import { DEFAULT_RETRY, backoffDelay, errorFacts, isRetryable } from '../../src/platforms/aws/retry.js';
+import { errorFacts, isRetryable } from '../../src/platforms/aws/retry.js';
 import { wirePermissions } from '../../src/platforms/aws-sg/client.js';
 
 const sdkError = (name: string, status?: number, message = 'boom') =>
@@ -26,12 +26,6 @@ describe('retry policy', () => {
     ['UnauthorizedOperation', 403, 'read', false],
   ] as const)('%s (HTTP %s) on a %s is retried: %s', (name, status, kind, expected) => {
     expect(isRetryable(errorFacts(sdkError(name, status)), kind)).toBe(expected);
-  });
-
-  it('backs off exponentially with full jitter under a cap', () => {
-    const policy = { ...DEFAULT_RETRY, baseDelayMs: 100, maxDelayMs: 1000 };
-    expect([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(policy, a, () => 0.999))).toEqual([99, 199, 399, 799, 999, 999]);
-    expect(backoffDelay(policy, 3, () => 0)).toBe(0);
   });
 
   it('reads the code from Code, code or name', () => {

@@ -5,7 +5,7 @@
  */
 export { AwsSession, assertRegion, type AwsSessionOptions, type Ec2Handle, type ServiceHandle, type StsHandle } from './session.js';
 export type { AwsCredentials, AwsIdentity, CredentialProvider } from './credentials.js';
-export { DEFAULT_RETRY, backoffDelay, isRetryable, type CallKind, type RetryPolicy } from './retry.js';
+export { DEFAULT_RETRY, isRetryable, type CallKind } from './retry.js';
 export { ConcurrencyLimits, DEFAULT_CONCURRENCY, mapLimited, type ConcurrencyOptions } from './concurrency.js';
 export { listRegions } from './regions.js';
 export { callerIdentity, type CallerIdentity } from './identity.js';

@@ -1,20 +1,14 @@
 /**
- * The retry policy for AWS calls: jittered exponential backoff on throttling and on server or network failures,
- * then a typed error naming the call. Kept apart from the SDK's built-in retries (which are switched off) so that
- * every call is retried the same way, counted, and its final error names the call.
+ * Which AWS failures are retried: throttling always, server or network failures for reads only. The backoff and
+ * the attempt loop are the platforms' shared ones (../retry.ts); the SDK's built-in retries are switched off so
+ * that every call is retried the same way, counted, and its final error names the call.
  */
+import type { RetryPolicy } from '../retry.js';
 
 /** Whether a call may safely be repeated after an answer that might have been applied. */
 export type CallKind = 'read' | 'write';
 
-export interface RetryPolicy {
-  /** Total attempts, including the first; 1 disables retries (tests against moto use 1). */
-  readonly maxAttempts: number;
-  /** The backoff cap grows as base × 2^(attempt-1), up to maxDelayMs; the delay is uniform in [0, cap] ("full jitter"). */
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-}
-
+/** Tests against moto pass maxAttempts 1. */
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 20_000 };
 
 /** Error codes AWS uses for throttling: never applied, always safe to retry. */
@@ -75,10 +69,4 @@ export function isRetryable(facts: ErrorFacts, kind: CallKind): boolean {
   if (isThrottling(facts)) return true;
   if (kind === 'write') return false;
   return TRANSIENT.has(facts.code) || (facts.status !== undefined && facts.status >= 500);
-}
-
-/** The delay before attempt `attempt + 1` (attempt counts from 1). */
-export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
-  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.floor(random() * cap);
 }

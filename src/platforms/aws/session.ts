@@ -10,7 +10,8 @@ import { profileName, profileSettings } from './config-file.js';
 import { ConcurrencyLimits, type ConcurrencyOptions } from './concurrency.js';
 import { credentialProvider, type AwsIdentity, type CredentialProvider } from './credentials.js';
 import { toRuleportError } from './errors.js';
-import { DEFAULT_RETRY, backoffDelay, errorFacts, isRetryable, type CallKind, type RetryPolicy } from './retry.js';
+import { withRetries, type RetryPolicy } from '../retry.js';
+import { DEFAULT_RETRY, errorFacts, isRetryable, type CallKind } from './retry.js';
 
 export interface AwsSessionOptions extends AwsIdentity {
   /** The region for calls that name none (STS, DescribeRegions); default: AWS_REGION, then the profile's region. */
@@ -152,22 +153,26 @@ export class AwsSession {
     return { region, client, call };
   }
 
-  private async attempt<T>(service: string, region: string, call: string, kind: CallKind, fn: () => Promise<T>): Promise<T> {
-    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    for (let attempt = 1; ; attempt++) {
+  private attempt<T>(service: string, region: string, call: string, kind: CallKind, fn: () => Promise<T>): Promise<T> {
+    const loop = {
+      policy: this.retry,
+      label: `${service} ${call} (${region})`,
+      pause: this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
+      ...(this.options.log ? { onRetry: this.options.log } : {}),
+    };
+    return withRetries(loop, async (attempt) => {
       this.counted++;
       try {
-        return await fn();
+        return { kind: 'done', value: await fn() };
       } catch (err) {
         const facts = errorFacts(err);
-        if (err instanceof RuleportError || attempt >= this.retry.maxAttempts || !isRetryable(facts, kind)) {
+        const fail = (): never => {
           throw toRuleportError(err, { service, call, region, kind }, attempt);
-        }
-        const delay = backoffDelay(this.retry, attempt);
-        this.options.log?.(`${service} ${call} (${region}): ${facts.code}, retry ${attempt + 1}/${this.retry.maxAttempts} in ${delay} ms`);
-        await sleep(delay);
+        };
+        if (err instanceof RuleportError || !isRetryable(facts, kind)) return fail();
+        return { kind: 'retry', why: facts.code, exhausted: fail };
       }
-    }
+    });
   }
 }
 

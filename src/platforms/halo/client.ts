@@ -11,7 +11,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { InputError, RemoteError } from '../../model/index.js';
 import { collectPages } from '../aws/paginate.js';
-import { backoffDelay, type RetryPolicy } from '../aws/retry.js';
+import { backoffDelay, withRetries, type AttemptOutcome, type RetryPolicy } from '../retry.js';
 import { plainHttpTlsWarning } from '../plain-http.js';
 import { haloBaseUrl, loadHaloCredentials, type HaloConnectOptions, type HaloCredentials } from './credentials.js';
 import { HALO } from './parse.js';
@@ -282,7 +282,7 @@ export class HaloClient {
   }
 
   /** Sends one request, retrying 429s always and 5xx/network failures when `idempotent`, until `signal` aborts. */
-  private async exchange(
+  private exchange(
     call: string,
     method: string,
     url: string,
@@ -292,11 +292,21 @@ export class HaloClient {
     signal?: AbortSignal,
   ): Promise<Answer> {
     const doFetch = this.options.fetch ?? fetch;
-    for (let attempt = 1; ; attempt++) {
+    const loop = {
+      policy: this.retry,
+      label: `halo ${call}`,
+      pause: (ms: number) => this.pause(ms, signal, call),
+      onRetry: (line: string) => {
+        this.stats.retries++;
+        this.log(line);
+      },
+    };
+    return withRetries(loop, async (attempt): Promise<AttemptOutcome<Answer>> => {
       if (signal?.aborted) throw stopped(call);
       this.stats.requests++;
       const timeout = AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-      let answer: Answer & { retryAfter: string | null };
+      let answer: Answer;
+      let retryAfter: string | null;
       try {
         const res = await doFetch(url, {
           method,
@@ -305,28 +315,27 @@ export class HaloClient {
           redirect: 'error',
           signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
         });
-        answer = { status: res.status, text: await res.text(), attempts: attempt, retryAfter: res.headers.get('retry-after') };
+        answer = { status: res.status, text: await res.text(), attempts: attempt };
+        retryAfter = res.headers.get('retry-after');
       } catch (e) {
         if (signal?.aborted) throw stopped(call);
         const code = networkCode(e);
-        if (!idempotent || attempt >= this.retry.maxAttempts) {
+        const fail = (): never => {
           throw new RemoteError(HALO, call, `cannot reach ${this.origin} (${code})${attempt > 1 ? ` after ${attempt} attempts` : ''}`);
-        }
-        await this.backoff(call, code, attempt, null, signal);
-        continue;
+        };
+        return idempotent ? { kind: 'retry', why: code, exhausted: fail } : fail();
       }
-      const retryable = answer.status === 429 || (answer.status >= 500 && idempotent);
-      if (!retryable || attempt >= this.retry.maxAttempts) return { status: answer.status, text: answer.text, attempts: attempt };
-      await this.backoff(call, `HTTP ${answer.status}`, attempt, answer.status === 429 ? answer.retryAfter : null, signal);
-    }
-  }
-
-  private async backoff(call: string, why: string, attempt: number, retryAfter: string | null, signal: AbortSignal | undefined): Promise<void> {
-    const asked = retryAfterMs(retryAfter, this.now());
-    const delay = asked !== undefined ? Math.min(asked, MAX_RETRY_AFTER_MS) : backoffDelay(this.retry, attempt);
-    this.stats.retries++;
-    this.log(`halo ${call}: ${why}, retry ${attempt + 1}/${this.retry.maxAttempts} in ${delay} ms`);
-    await this.pause(delay, signal, call);
+      if (answer.status === 429 || (answer.status >= 500 && idempotent)) {
+        const asked = answer.status === 429 ? retryAfterMs(retryAfter, this.now()) : undefined;
+        return {
+          kind: 'retry',
+          why: `HTTP ${answer.status}`,
+          ...(asked !== undefined ? { delayMs: Math.min(asked, MAX_RETRY_AFTER_MS) } : {}),
+          exhausted: () => answer,
+        };
+      }
+      return { kind: 'done', value: answer };
+    });
   }
 
   /** Waits `ms`, or throws as soon as `signal` aborts (the timer is cleared then, so nothing is kept alive). */

@@ -14,13 +14,13 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { InputError, RemoteError, type Flow } from '../../model/index.js';
-import { backoffDelay, type RetryPolicy } from '../aws/retry.js';
+import { withRetries, type AttemptOutcome, type RetryPolicy } from '../retry.js';
 import { loadPanosAuth, loadPanosTls, type PanosAuth, type PanosConnectOptions, type PanosTarget, type PanosTls } from './credentials.js';
 import { PANOS, type VsysConfig, type ZonePair } from './parse.js';
 import { child, childText, childrenOf, entries, escapeXml, lines, parseXml, textElement, type XNode } from './xml.js';
 import { SHARED_XPATH, vsysXpath } from './xpath.js';
 
-export const PANOS_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 250, maxDelayMs: 10_000 };
+export const PANOS_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 250, maxDelayMs: 10_000, minDelayMs: 50 };
 const DEFAULT_TIMEOUT_MS = 120_000;
 /** Commits take tens of seconds to minutes on real firewalls. */
 export const DEFAULT_COMMIT_TIMEOUT_MS = 15 * 60_000;
@@ -477,29 +477,40 @@ export class PanosClient {
   }
 
   /** Sends one POST, retrying network failures and 5xx when `idempotent`. */
-  private async exchange(call: string, body: string, headers: Record<string, string>, idempotent: boolean): Promise<Answer> {
-    for (let attempt = 1; ; attempt++) {
+  private exchange(call: string, body: string, headers: Record<string, string>, idempotent: boolean): Promise<Answer> {
+    const loop = {
+      policy: this.retry,
+      label: `panos ${call}`,
+      pause: (ms: number) => this.pause(ms),
+      onRetry: (line: string) => {
+        this.stats.retries++;
+        this.log(line);
+      },
+    };
+    return withRetries(loop, async (attempt): Promise<AttemptOutcome<Answer>> => {
       this.stats.requests++;
+      const after = attempt > 1 ? ` after ${attempt} attempts` : '';
       let answer: Answer;
       try {
         answer = await this.post(body, headers);
       } catch (e) {
         const why = networkCode(e);
+        const fail = (): never => {
+          throw new RemoteError(PANOS, call, `cannot reach ${this.baseUrl} (${why})${after}`);
+        };
         // An untrusted certificate does not get better by asking again.
-        if (!idempotent || attempt >= this.retry.maxAttempts || isTlsFailure(e)) {
-          throw new RemoteError(PANOS, call, `cannot reach ${this.baseUrl} (${why})${attempt > 1 ? ` after ${attempt} attempts` : ''}`);
-        }
-        await this.backoff(call, why, attempt);
-        continue;
-      }
-      if (answer.status >= 500 && idempotent && attempt < this.retry.maxAttempts) {
-        await this.backoff(call, `HTTP ${answer.status}`, attempt);
-        continue;
+        if (!idempotent || isTlsFailure(e)) return fail();
+        return { kind: 'retry', why, exhausted: fail };
       }
       if (answer.status >= 300 && answer.status < 400) throw new RemoteError(PANOS, call, `HTTP ${answer.status}: redirects are not followed (is the URL right?)`, answer.status);
-      if (answer.status >= 500) throw new RemoteError(PANOS, call, `HTTP ${answer.status}${attempt > 1 ? ` after ${attempt} attempts` : ''}`, answer.status);
-      return answer;
-    }
+      if (answer.status >= 500) {
+        const fail = (): never => {
+          throw new RemoteError(PANOS, call, `HTTP ${answer.status}${after}`, answer.status);
+        };
+        return idempotent ? { kind: 'retry', why: `HTTP ${answer.status}`, exhausted: fail } : fail();
+      }
+      return { kind: 'done', value: answer };
+    });
   }
 
   private post(body: string, headers: Record<string, string>): Promise<Answer> {
@@ -526,13 +537,6 @@ export class PanosClient {
       req.on('error', reject);
       req.end(body);
     });
-  }
-
-  private async backoff(call: string, why: string, attempt: number): Promise<void> {
-    const delay = backoffDelay(this.retry, attempt) + 50;
-    this.stats.retries++;
-    this.log(`panos ${call}: ${why}, retry ${attempt + 1}/${this.retry.maxAttempts} in ${delay} ms`);
-    await this.pause(delay);
   }
 
   private pause(ms: number): Promise<void> {

@@ -24,13 +24,16 @@ export function adminPolicyAbove(
     if (name === options.bottomRule) break;
     if (!members(child(e, 'tag')).includes(options.tag)) above.add(name);
   }
-  return readVsys(config, {
+  const policy = readVsys(config, {
     zones: { from: options.zones.untrust, to: options.zones.trust },
     // A rule ruleport cannot read exactly is read narrower: an allow it cannot read never hides a needed rule.
     dropInexpressible: true,
     label: options.label,
     select: (r) => above.has(r.name),
   }).policy;
+  // What no rule above matches goes on to sync's rules and the bottom rule, not to the device's default: only
+  // the rules above count as allowing (an interzone default of allow must not make every rule look allowed).
+  return { ...policy, defaults: { ingress: 'deny', egress: 'deny' } };
 }
 
 /** Splits desired rules into those to add and those the administrators' rules already allow entirely. */

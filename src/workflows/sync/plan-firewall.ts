@@ -42,10 +42,23 @@ export interface FirewallPlan extends Plan<SyncPayload> {
   readonly bottomRule: string;
 }
 
+export interface PlanFirewallOptions {
+  readonly target: string;
+  readonly tag: string;
+  readonly bottomRule: string;
+  /**
+   * The running configuration, when `actual` is the candidate. Without it, an earlier run's edits left in the
+   * candidate (its commit answer lost, its process stopped before the commit) would look done and never be
+   * committed.
+   */
+  readonly running?: VsysConfig;
+}
+
 const WRITTEN_KINDS: readonly PanosObject['kind'][] = ['address', 'address-group', 'service', 'application', 'tag'];
 
 /**
- * Plans the firewall changes that make `actual` hold `desired`.
+ * Plans the firewall changes that make `actual` (the candidate) hold `desired`, and with `options.running` the
+ * commit that makes the running configuration hold it too.
  * @param registered every User-ID registration on the device (IP → tags)
  * @throws InputError when the bottom rule is missing or a name sync needs is an administrator's.
  */
@@ -53,7 +66,20 @@ export function planFirewall(
   desired: DesiredRulebase,
   actual: VsysConfig,
   registered: ReadonlyMap<string, readonly string[]>,
-  options: { readonly target: string; readonly tag: string; readonly bottomRule: string },
+  options: PlanFirewallOptions,
+): FirewallPlan {
+  const plan = planAgainst(desired, actual, registered, options);
+  if (!options.running) return plan;
+  // Checked like the candidate (an administrator's entry of a needed name in either stops the run).
+  const committed = planAgainst(desired, options.running, registered, { ...options, target: `${options.target} (running configuration)` });
+  return withUncommitted(plan, committed, actual, options.target);
+}
+
+function planAgainst(
+  desired: DesiredRulebase,
+  actual: VsysConfig,
+  registered: ReadonlyMap<string, readonly string[]>,
+  options: PlanFirewallOptions,
 ): FirewallPlan {
   const { target, tag, bottomRule } = options;
   const changes: SyncChange[] = [];
@@ -111,12 +137,20 @@ export function planFirewall(
   }
   changes.push(...deletions);
 
-  // Objects nobody refers to any more (rules that stay, desired or not, keep theirs).
+  // Objects nobody refers to any more. A reference is a member anywhere in the vsys but in the rules deleted here:
+  // rules that stay (desired or not), other rulebases (NAT, policy-based forwarding…), groups. The device refuses
+  // to delete a referenced object, and that refusal would fail (and revert) every run from then on.
+  const deletedRules = new Set(ruleEntries.filter((e) => deletions.some((d) => d.object === `rule ${e.attrs.name ?? ''}`)));
   const referenced = new Set<string>();
-  for (const e of ruleEntries) {
-    if (deletions.some((d) => d.object === `rule ${e.attrs.name ?? ''}`)) continue;
-    for (const field of ['source', 'destination', 'service', 'application']) for (const m of members(child(e, field))) referenced.add(m);
-  }
+  const collect = (node: XNode): void => {
+    for (const [name, list] of node.children) {
+      for (const n of list) {
+        if (name === 'member') referenced.add(n.text.trim());
+        else if (!deletedRules.has(n)) collect(n);
+      }
+    }
+  };
+  collect(actual.vsys);
   for (const r of desired.rules) for (const m of [...r.source, ...r.destination, ...r.service, ...r.application]) referenced.add(m);
   for (const [key, e] of actualObjects) {
     const [kind, ...rest] = key.split(':');
@@ -143,6 +177,48 @@ export function planFirewall(
   }
 
   return { title: `sync ${target}`, changes, notes: [...desired.notes], lossy: [], bottomRule };
+}
+
+/**
+ * `plan` (against the candidate) plus what `committed` (the same desired state against the running configuration)
+ * still needs, so that an earlier run's edits left uncommitted get committed by this one. A rule or object the
+ * candidate already holds as desired is written again, which puts
+ * it among the changes of sync's administrator that the partial commit takes; a deletion already made in the
+ * candidate is planned again (deleting nothing), a placement is moved again.
+ */
+function withUncommitted(plan: FirewallPlan, committed: FirewallPlan, candidate: VsysConfig, target: string): FirewallPlan {
+  const planned = new Set(plan.changes.filter((c) => c.kind !== 'keep').map((c) => c.object));
+  const rewrites = new Map<string, SyncPayload>();
+  const tail: SyncChange[] = [];
+  const candidateEntry = (p: Exclude<SyncPayload, { kind: 'registration' }>): XNode | undefined => {
+    const container = p.kind === 'rule' ? path(candidate.vsys, 'rulebase', 'security', 'rules') : child(candidate.vsys, OBJECT_CONTAINER[p.object.kind]);
+    const name = p.kind === 'rule' ? p.rule.name : p.object.name;
+    return entries(container).find((e) => e.attrs.name === name);
+  };
+  for (const c of committed.changes) {
+    if (!needsCommit(c) || planned.has(c.object)) continue;
+    if (c.kind === 'create' || c.kind === 'update') {
+      // Not planned against the candidate means kept there: the entry is sync's own (tagged) and as desired.
+      // The shared tag object is left alone, whoever made it.
+      const p = c.after;
+      if (p.kind !== 'registration' && !(p.kind === 'object' && p.object.kind === 'tag')) rewrites.set(c.object, p);
+    } else if (c.kind === 'delete') {
+      // Only what the candidate no longer holds at all: an entry of that name there now is not the one sync deleted.
+      if (c.before.kind !== 'registration' && candidateEntry(c.before) === undefined) tail.push({ ...c, target });
+    } else if (c.kind === 'move') {
+      tail.push({ ...c, target });
+    }
+  }
+  if (rewrites.size === 0 && tail.length === 0) return plan;
+  const rewrite = (c: SyncChange): SyncChange => {
+    const p = c.kind === 'keep' ? rewrites.get(c.object) : undefined;
+    return p ? { kind: 'update', target: c.target, object: c.object, before: p, after: p } : c;
+  };
+  return {
+    ...plan,
+    changes: [...plan.changes.map(rewrite), ...tail],
+    notes: [...plan.notes, `${rewrites.size + tail.length} change(s) of an earlier run are in the candidate configuration but not running: made again and committed by this run`],
+  };
 }
 
 /**

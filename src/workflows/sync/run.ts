@@ -55,9 +55,10 @@ export interface PlannedSync extends SyncRunReport {
 export async function planSync(env: SyncEnvironment, options: Pick<SyncRunOptions, 'confirmOnDevice'>, ctx: WorkflowContext): Promise<PlannedSync> {
   const { config, client, target } = env;
   const fw = config.firewall;
-  const [scope, actual, registered] = await Promise.all([
+  const [scope, actual, running, registered] = await Promise.all([
     readScope(config, env.accounts),
     client.vsysConfig(target.vsys, 'candidate'),
+    client.vsysConfig(target.vsys, 'running'),
     client.registeredIps(),
   ]);
   const { rules: wanted, notes } = syncRules(scope.groups, fw.addressMode);
@@ -82,7 +83,7 @@ export async function planSync(env: SyncEnvironment, options: Pick<SyncRunOption
     },
     actual,
     registeredMap,
-    { target: target.label, tag: fw.tag, bottomRule: fw.bottomRule },
+    { target: target.label, tag: fw.tag, bottomRule: fw.bottomRule, running },
   );
   const ruleOrder = entries(path(actual.vsys, 'rulebase', 'security', 'rules')).map((e) => e.attrs.name ?? '');
   return { plan, alreadyAllowed, skipped: scope.skipped, groups: scope.groups.length, ruleOrder };

@@ -5,6 +5,7 @@
  */
 import { AuthorizeSecurityGroupEgressCommand, RevokeSecurityGroupEgressCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RemoteError } from '../../../src/model/index.js';
 import { PanosClient, PanosCommitError } from '../../../src/platforms/panos/client.js';
 import { syncOnce } from '../../../src/workflows/sync/run.js';
 import type { WorkflowContext } from '../../../src/workflows/context.js';
@@ -162,6 +163,27 @@ describe.skipIf(!motoUrl)('sync panos: reconcile against moto and sim/panos', ()
     // Only ruleport's changes were committed: alice's address is still pending, not running.
     expect(w.sim.runningXml()).not.toContain('alice-host');
     expect(w.sim.pendingChanges().map((p) => p.admin)).toEqual(['alice']);
+  });
+
+  it('a run whose commit never reached the firewall leaves its edits pending; the next run commits them', async () => {
+    await authorize(w.ec2, w.webGroup, tcpFrom(443, '0.0.0.0/0'));
+    await runInstance(w.ec2, w.subnets.explicit, [w.webGroup]);
+    // The commit request is lost on the way (a dropped connection, a Lambda stopped at its timeout).
+    const lost = Object.create(w.client) as PanosClient;
+    lost.commit = () => Promise.reject(new RemoteError('panos', 'commit', 'socket hang up'));
+    await expect(syncOnce({ ...w.env, client: lost }, { pollMs: 5 }, ctx)).rejects.toThrow(/may or may not have been enqueued/);
+    expect(commits(w.sim)).toBe(0);
+    expect(ruleportRules(w)).toEqual([]);
+    expect(w.sim.candidateXml()).toContain('rp-sg-');
+
+    // The candidate already looks done; the running configuration is what counts.
+    await run(w);
+    expect(commits(w.sim)).toBe(1);
+    expect(ruleportRules(w)).toHaveLength(2);
+    expect(w.sim.pendingChanges()).toEqual([]);
+    const again = await run(w);
+    expect(again.plan.changes.every((c) => c.kind === 'keep')).toBe(true);
+    expect(commits(w.sim)).toBe(1);
   });
 });
 

@@ -156,6 +156,17 @@ describe('PAN-OS sim: type=config', () => {
       expectXml((await api.config('get', { xpath: `${ADDRESS}/entry[@name='web1']` })).body, GET_MISSING);
     });
 
+    it('a delete or edit whose xpath names several nodes is code 8 and changes none of them', async () => {
+      const names = '<entry name="many-1"><ip-netmask>10.9.0.1</ip-netmask></entry><entry name="many-2"><ip-netmask>10.9.0.2</ip-netmask></entry>';
+      expectXml((await api.config('set', { xpath: ADDRESS, element: names })).body, COMMAND_SUCCEEDED);
+      expectXml((await api.config('delete', { xpath: `${ADDRESS}/entry` })).body, errorCode(8));
+      expectXml((await api.config('edit', { xpath: `${ADDRESS}/entry/ip-netmask`, element: '<ip-netmask>10.9.9.9</ip-netmask>' })).body, errorCode(8));
+      for (const [name, ip] of [['many-1', '10.9.0.1'], ['many-2', '10.9.0.2']]) {
+        const entry = child(parseXml((await api.config('get', { xpath: `${ADDRESS}/entry[@name='${name}']` })).body), 'result', 'entry');
+        expect(child(entry!, 'ip-netmask')?.text).toBe(ip);
+      }
+    });
+
     it('delete of a missing node is success code 7', async () => {
       expectXml((await api.config('delete', { xpath: `${ADDRESS}/entry[@name='never-was']` })).body, DELETE_MISSING);
     });

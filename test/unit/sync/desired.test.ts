@@ -95,4 +95,16 @@ describe('already allowed', () => {
     expect(allowed.map((r) => r.label)).toEqual(['ingress rule #1']);
     expect(add.map((r) => r.label)).toEqual(['ingress rule #2', 'ingress rule #3']);
   });
+
+  it('only rules above allow: an interzone default of allow (below every rule) allows nothing above the bottom rule', () => {
+    const permissive = CONFIG.replace(
+      '</rules></security>',
+      '</rules></security><default-security-rules><rules><entry name="interzone-default"><action>allow</action></entry></rules></default-security-rules>',
+    );
+    const admin = adminPolicyAbove(configVsyses(permissive, 'fw')[0]!, { zones: OPTIONS.zones, tag: 'ruleport', bottomRule: 'Clean up', label: 'fw' });
+    const { add, allowed } = partitionAllowed(syncRules([group([tcp(80, 80), tcp(443, 443)])], 'dynamic').rules, admin);
+    // The same verdicts as without the override: traffic reaching "Clean up" is denied there, whatever the default.
+    expect(allowed.map((r) => r.label)).toEqual(['ingress rule #1']);
+    expect(add.map((r) => r.label)).toEqual(['ingress rule #2']);
+  });
 });

@@ -73,4 +73,42 @@ describe('planning the firewall', () => {
     expect(() => planFirewall(desired([desiredRule('rp-sg-0abc1234-a')]), adminGroup, new Map(), OPTS)).toThrow(/address-group sg-0abc1234: exists on the firewall without/);
     expect(() => planFirewall(desired([]), vsys(rule('admin-1')), new Map(), OPTS)).toThrow(/no rule named "Clean up"/);
   });
+
+  it('commits what an earlier run left in the candidate: its own entries written again, deletions and moves planned again; never an administrator\'s entry', () => {
+    const want = desiredRule('rp-sg-0abc1234-a');
+    const exact = `<entry name="rp-sg-0abc1234-a"><from><member>untrust</member></from><to><member>trust</member></to><source><member>any</member></source><destination><member>sg-0abc1234</member></destination><application><member>ssl</member></application><service><member>application-default</member></service><action>allow</action>${tagged}<description>ruleport sync sg-0abc1234</description></entry>`;
+    const group = `<address-group><entry name="sg-0abc1234"><dynamic><filter>'sg-0abc1234'</filter></dynamic>${tagged}</entry></address-group>`;
+    // The candidate is as desired; the running configuration still has an old sync rule and none of the new.
+    const candidate = vsys(exact + rule('Clean up'), tagObject + group);
+    const running = vsys(rule('rp-sg-0abc1234-old', tagged) + rule('Clean up'));
+    expect(summary(planFirewall(desired([want]), candidate, new Map(), OPTS))).toEqual([]);
+    const plan = planFirewall(desired([want]), candidate, new Map(), { ...OPTS, running });
+    expect(summary(plan)).toEqual([
+      'update address-group sg-0abc1234',
+      'update rule rp-sg-0abc1234-a',
+      'move rule rp-sg-0abc1234-a before Clean up',
+      'delete rule rp-sg-0abc1234-old',
+    ]);
+    expect(plan.changes.every((c) => c.target === 'fw/vsys1')).toBe(true);
+    expect(plan.notes.at(-1)).toMatch(/^4 change\(s\) of an earlier run/);
+
+    // An administrator's entry of the old rule's name in the candidate now: not the one sync deleted, left alone.
+    const adminCandidate = vsys(exact + rule('rp-sg-0abc1234-old') + rule('Clean up'), tagObject + group);
+    const guarded = planFirewall(desired([want]), adminCandidate, new Map(), { ...OPTS, running: vsys(exact + rule('rp-sg-0abc1234-old', tagged) + rule('Clean up'), tagObject + group) });
+    expect(summary(guarded)).toEqual([]);
+  });
+
+  it('deletes sync\'s objects nobody refers to, but never one a group or another rulebase still names', () => {
+    const address = (name: string, cidr: string) => `<entry name="${name}"><ip-netmask>${cidr}</ip-netmask>${tagged}</entry>`;
+    const objects =
+      `${tagObject}<address>${address('rp-203.0.113.0_24', '203.0.113.0/24')}${address('rp-198.51.100.0_24', '198.51.100.0/24')}${address('rp-192.0.2.0_24', '192.0.2.0/24')}</address>` +
+      `<address-group><entry name="partners"><static><member>rp-203.0.113.0_24</member></static></entry></address-group>`;
+    const nat = '<nat><rules><entry name="nat-1"><source><member>rp-198.51.100.0_24</member></source></entry></rules></nat>';
+    const actual = configVsyses(
+      `<config><devices><entry name="localhost.localdomain"><vsys><entry name="vsys1">${objects}<rulebase>${nat}<security><rules>${rule('Clean up')}</rules></security></rulebase></entry></vsys></entry></devices></config>`,
+      'fw',
+    )[0]!;
+    const plan = planFirewall(desired([]), actual, new Map(), OPTS);
+    expect(summary(plan).filter((c) => c.startsWith('delete address '))).toEqual(['delete address rp-192.0.2.0_24']);
+  });
 });
