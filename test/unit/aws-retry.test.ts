@@ -4,7 +4,7 @@ import { InputError, RemoteError } from '../../src/model/index.js';
 import { ConcurrencyLimits, mapLimited } from '../../src/platforms/aws/concurrency.js';
 import { parseIniSection } from '../../src/platforms/aws/config-file.js';
 import { toRuleportError } from '../../src/platforms/aws/errors.js';
-import { collectPages } from '../../src/platforms/aws/paginate.js';
+import { collectPages } from '../../src/platforms/paginate.js';
 import { errorFacts, isRetryable } from '../../src/platforms/aws/retry.js';
 import { wirePermissions } from '../../src/platforms/aws-sg/client.js';
 
@@ -127,7 +127,7 @@ describe('pagination', () => {
   });
   it('stops a service that repeats a token', async () => {
     await expect(collectPages('ec2', 'X', async () => ({ items: [1], next: 'same' }))).rejects.toThrowError(
-      'ec2 X: pagination returned the same NextToken twice',
+      'ec2 X: pagination returned the same next-page token twice',
     );
   });
 });

@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { InputError, RemoteError } from '../../model/index.js';
 import { MAX_FILTER_VALUES, chunk } from '../aws/chunk.js';
 import { plainJson } from '../aws/json.js';
-import { collectPages } from '../aws/paginate.js';
+import { collectPages } from '../paginate.js';
 import type { Ec2Handle } from '../aws/session.js';
 import { hasTags, tagFilters, tagSpecifications } from '../aws/tags.js';
 import type { NaclEntry } from './render.js';

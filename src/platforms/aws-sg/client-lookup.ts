@@ -5,7 +5,7 @@
  */
 import { DescribeSecurityGroupsCommand, type SecurityGroup } from '@aws-sdk/client-ec2';
 import { MAX_FILTER_VALUES, chunk } from '../aws/chunk.js';
-import { collectPages } from '../aws/paginate.js';
+import { collectPages } from '../paginate.js';
 import type { Ec2Handle } from '../aws/session.js';
 
 /** The groups among `ids` that exist in the handle's region and account (any order). */

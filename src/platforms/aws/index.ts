@@ -22,7 +22,7 @@ export {
 } from './instances.js';
 export { describeManagedPrefixLists, prefixListEntries, readPrefixLists, type PrefixListWithEntries } from './prefix-lists.js';
 export { OWNER_TAG, createTags, tagList, tagRecord, tagSpecifications } from './tags.js';
-export { collectPages, type Page } from './paginate.js';
+export { collectPages, type Page } from '../paginate.js';
 export { AWS_LOCATION_SYNTAX, formatAwsLocation, parseAwsLocation, type AwsConnection, type AwsInteraction, type AwsLocation } from './location-spec.js';
 export { exportAwsLocation, loadAwsLocation, sessionOptionsFromConnection } from './live-location.js';
 export { awsLiveScheme } from './live-scheme.js';

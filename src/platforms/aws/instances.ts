@@ -6,7 +6,7 @@ import {
   type Instance,
   type NetworkInterface,
 } from '@aws-sdk/client-ec2';
-import { collectPages } from './paginate.js';
+import { collectPages } from '../paginate.js';
 import type { Ec2Handle } from './session.js';
 
 export interface InstanceSelector {

@@ -4,7 +4,7 @@ import {
   GetManagedPrefixListEntriesCommand,
   type ManagedPrefixList,
 } from '@aws-sdk/client-ec2';
-import { collectPages } from './paginate.js';
+import { collectPages } from '../paginate.js';
 import type { Ec2Handle } from './session.js';
 
 export interface PrefixListWithEntries {

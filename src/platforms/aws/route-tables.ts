@@ -1,7 +1,7 @@
 /** Route tables, and the one that governs a subnet (its explicit association, else the VPC's main table). */
 import { DescribeRouteTablesCommand, type Filter, type RouteTable } from '@aws-sdk/client-ec2';
 import { RemoteError } from '../../model/index.js';
-import { collectPages } from './paginate.js';
+import { collectPages } from '../paginate.js';
 import type { Ec2Handle } from './session.js';
 
 export interface RouteTableSelector {

@@ -1,6 +1,6 @@
 /** VPCs with all their CIDR blocks, and subnets. Reads only, paginated. */
 import { DescribeSubnetsCommand, DescribeVpcsCommand, type Filter, type Subnet, type Vpc } from '@aws-sdk/client-ec2';
-import { collectPages } from './paginate.js';
+import { collectPages } from '../paginate.js';
 import type { Ec2Handle } from './session.js';
 
 export interface VpcSelector {

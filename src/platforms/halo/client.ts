@@ -10,7 +10,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { InputError, RemoteError } from '../../model/index.js';
-import { collectPages } from '../aws/paginate.js';
+import { collectPages } from '../paginate.js';
 import { backoffDelay, withRetries, type AttemptOutcome, type RetryPolicy } from '../retry.js';
 import { plainHttpTlsWarning } from '../plain-http.js';
 import { haloBaseUrl, loadHaloCredentials, type HaloConnectOptions, type HaloCredentials } from './credentials.js';

@@ -1,5 +1,5 @@
-/** Follows `NextToken` pagination to the end, with a guard against services that repeat a token. */
-import { RemoteError } from '../../model/index.js';
+/** Follows token pagination (AWS `NextToken`, Halo `pagination.next`) to the end, with a guard against services that repeat a token. */
+import { RemoteError } from '../model/index.js';
 
 export interface Page<T> {
   readonly items: readonly T[] | undefined;
@@ -22,7 +22,7 @@ export async function collectPages<T>(
     const page = await fetch(token);
     out.push(...(page.items ?? []));
     if (!page.next) return out;
-    if (seen.has(page.next)) throw new RemoteError(service, call, 'pagination returned the same NextToken twice');
+    if (seen.has(page.next)) throw new RemoteError(service, call, 'pagination returned the same next-page token twice');
     seen.add(page.next);
     token = page.next;
   }
