@@ -105,6 +105,17 @@ describe('CLI on files', () => {
       expect(some.code).toBe(1);
       // From outside 10/8 only 443 is open: the denied part is 0-442 and 444-65535.
       expect(some.stdout.split('\n').filter((l) => l.startsWith('  denied:')).map((l) => /tcp (\S+) from/.exec(l)![1])).toEqual(['0-442', '444-65535']);
+      expect(some.stdout).not.toContain('more denied flows not listed');
+    });
+
+    it('says when more of a pattern is denied than it lists', async () => {
+      // Of "any protocol" from 1.2.3.4, web allows only tcp 443: far more than five denied regions.
+      const r = await ruleport('check', `${SGS}#web`, '--flow', 'any 1.2.3.4 -> 10.0.1.5');
+      expect(r.code).toBe(1);
+      expect(r.stdout.split('\n').filter((l) => l.startsWith('  denied:'))).toHaveLength(5);
+      expect(r.stdout).toContain('  … more denied flows not listed\n');
+      const json = JSON.parse((await ruleport('check', `${SGS}#web`, '--flow', 'any 1.2.3.4 -> 10.0.1.5', '--json')).stdout) as { verdict: string; deniedTruncated: boolean };
+      expect([json.verdict, json.deniedTruncated]).toEqual(['some', true]);
     });
   });
 
