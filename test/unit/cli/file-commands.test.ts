@@ -4,7 +4,7 @@
  * input: each mistake is one line on stderr naming the file, object and field, exit 2, and no stack trace
  * unless --debug.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +142,19 @@ describe('CLI on files', () => {
       });
       const merged = file('merged.json', { SecurityGroups: [group('sg-00000000000000012', [tcp(80, 100, '10.0.0.0/24')])] });
       expect((await ruleport('diff', split, merged)).code).toBe(0);
+    });
+
+    it('--map-group pairs group ids across accounts of an export (references carry their owner)', async () => {
+      // The same three groups under other ids: app references web and db, so it is equal under both mappings only.
+      const text = readFileSync(SGS, 'utf8').replaceAll('sg-0a1b2c3d4e5f6000', 'sg-0f0f0f0f0f0f0000');
+      const copy = file('copy.json', text);
+      const web = '--map-group=sg-0a1b2c3d4e5f60001=sg-0f0f0f0f0f0f00001';
+      const db = '--map-group=sg-0a1b2c3d4e5f60003=sg-0f0f0f0f0f0f00003';
+      expect((await ruleport('diff', `${SGS}#app`, `${copy}#app`)).code).toBe(1);
+      expect((await ruleport('diff', `${SGS}#app`, `${copy}#app`, web)).code).toBe(1);
+      expect((await ruleport('diff', `${SGS}#app`, `${copy}#app`, web, db)).code).toBe(0);
+      // Written with the owner account, the target means the same.
+      expect((await ruleport('diff', `${SGS}#app`, `${copy}#app`, `${web}@123456789012`, `${db}@123456789012`)).code).toBe(0);
     });
 
     it('a file of several policies needs a selector: exit 2', async () => {
