@@ -38,7 +38,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(`ruleport: ${s.replace(/^error: /, '')}`),
+      // Errors are one line: commander's "(Did you mean …?)" suggestion joins the line it belongs to.
+      outputError: (s, write) => write(`ruleport: ${s.replace(/^error: /, '').trim().split(/\s*\n\s*/).join(' ')}\n`),
     })
     .showSuggestionAfterError();
 

@@ -17,6 +17,8 @@ export interface Coverage {
   readonly denied: readonly DiffRegion[];
   /** Flows of the pattern the policy allows (first few). */
   readonly allowed: readonly DiffRegion[];
+  /** True when the policy denies more of the pattern than `denied` lists. */
+  readonly deniedTruncated: boolean;
 }
 
 /** Decides a whole pattern (`any` protocol, a port range left open) against a policy, exactly. */
@@ -51,10 +53,11 @@ export function coverage(policy: Policy, pattern: FlowPattern, limit = 5): Cover
   const analysis = new Analysis([probe, policy], {}, [pattern.direction]);
   const a = analysis.diagram(0, decisionLabeler(probe));
   const b = analysis.diagram(1, decisionLabeler(policy));
+  // One region over the limit tells whether the list is complete.
   const collect = (want: string): DiffRegion[] => {
     const out: DiffRegion[] = [];
     analysis.walk(a, b, (_la, _lb, region) => out.push({ region, example: exampleFlow(region, analysis.atoms) }), {
-      limit,
+      limit: limit + 1,
       skip: (la, lb) => la !== 'allow' || lb !== want,
       skipIdentical: false,
     });
@@ -63,7 +66,7 @@ export function coverage(policy: Policy, pattern: FlowPattern, limit = 5): Cover
   const denied = collect('deny');
   const allowed = collect('allow');
   const verdict = denied.length === 0 ? 'all' : allowed.length === 0 ? 'none' : 'some';
-  return { verdict, denied, allowed };
+  return { verdict, denied: denied.slice(0, limit), allowed: allowed.slice(0, limit), deniedTruncated: denied.length > limit };
 }
 
 function patternProtocol(p: FlowPattern): Protocol {

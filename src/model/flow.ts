@@ -1,3 +1,4 @@
+import { parseIp, type IpVersion } from './ip.js';
 import type { Direction } from './rule.js';
 
 /**
@@ -48,8 +49,12 @@ export function parseFlow(text: string, direction: Direction): FlowPattern {
   else throw new Error(`unknown protocol ${JSON.stringify(protoText)}`);
   const isIcmp = protocol === 1 || protocol === 58;
   if (typeText !== undefined && !isIcmp) throw new Error(`a type/code only goes with icmp or icmpv6`);
-  const src = parseEndpoint(srcText, false);
-  const dst = parseEndpoint(dstText, protocol === 6 || protocol === 17);
+  const src = parseEndpoint(srcText, 'source', false);
+  const dst = parseEndpoint(dstText, 'destination', protocol === 6 || protocol === 17);
+  // A flow is one packet: both addresses of one family (a group reference stands for either).
+  if (src.version !== undefined && dst.version !== undefined && src.version !== dst.version) {
+    throw new Error(`source ${src.address} is IPv${src.version} but destination ${dst.address} is IPv${dst.version}`);
+  }
   const out: { -readonly [K in keyof FlowPattern]: FlowPattern[K] } = { direction, src: src.address, dst: dst.address };
   if (protocol !== undefined) out.protocol = protocol;
   if (dst.port !== undefined) out.port = dst.port;
@@ -66,7 +71,7 @@ function checkByte(text: string, what: string): number {
   return n;
 }
 
-function parseEndpoint(text: string, portAllowed: boolean): { address: string; port?: number } {
+function parseEndpoint(text: string, side: 'source' | 'destination', portAllowed: boolean): { address: string; version?: IpVersion; port?: number } {
   let address = text;
   let portText: string | undefined;
   const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
@@ -76,12 +81,16 @@ function parseEndpoint(text: string, portAllowed: boolean): { address: string; p
   } else if (/^[^:]+:\d+$/.test(text)) {
     [address, portText] = text.split(':') as [string, string];
   }
-  if (!address.startsWith('@') && !/^[0-9a-fA-F:.]+$/.test(address)) throw new Error(`invalid address ${JSON.stringify(address)}`);
-  if (portText === undefined) return { address };
+  const ip = address.startsWith('@') ? undefined : parseIp(address);
+  if (!address.startsWith('@') && !ip) throw new Error(`invalid ${side} address ${JSON.stringify(address)}`);
+  const version = ip ? { version: ip.version } : {};
+  if (portText === undefined) return { address, ...version };
+  // Rules match the destination port only; a source port would be silently ignored, so it is refused.
+  if (side === 'source') throw new Error(`a source port (${JSON.stringify(text)}) is not part of a flow: rules match the destination port`);
   if (!portAllowed) throw new Error(`a port only goes with tcp or udp destinations`);
   const port = Number(portText);
   if (port > 65535) throw new Error(`port ${port} out of range 0..65535`);
-  return { address, port };
+  return { address, ...version, port };
 }
 
 /** True when a pattern names exactly one flow. */

@@ -77,11 +77,14 @@ export function registerCheck(program: Command, env: CommandEnv): void {
     const c = coverage(policy, pattern);
     const allowed = c.verdict === 'all';
     if (opts.json) {
-      out.write(`${toJson({ allowed, verdict: c.verdict, policy: policy.name, flow: pattern, deniedExamples: c.denied.map((d) => d.example), allowedExamples: c.allowed.map((d) => d.example) })}\n`);
+      out.write(`${toJson({ allowed, verdict: c.verdict, policy: policy.name, flow: pattern, deniedExamples: c.denied.map((d) => d.example), deniedTruncated: c.deniedTruncated, allowedExamples: c.allowed.map((d) => d.example) })}\n`);
     } else {
       const word = { all: 'ALLOWED', none: 'DENIED', some: 'PARTLY ALLOWED' }[c.verdict];
       out.write(`${word}  ${opts.flow}\n`);
-      if (c.verdict === 'some') for (const d of c.denied) out.write(`  denied: ${describeRegion(d)}\n`);
+      if (c.verdict === 'some') {
+        for (const d of c.denied) out.write(`  denied: ${describeRegion(d)}\n`);
+        if (c.deniedTruncated) out.write('  … more denied flows not listed\n');
+      }
     }
     env.setExit(allowed ? EXIT.ok : EXIT.failed);
   });

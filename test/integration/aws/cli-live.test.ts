@@ -168,6 +168,31 @@ describe.skipIf(!url)('CLI on live AWS locations', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('never prints a secret, not even with --debug (success, AWS error with its stack, assumed role)', async () => {
+    const id = await group(us, vpcId, 'web', 443, ['0.0.0.0/0']);
+    const secrets = { AWS_ACCESS_KEY_ID: 'AKIAPROBEKEYID4242', AWS_SECRET_ACCESS_KEY: 'probe/Secret+Value/4242' };
+    const before = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    Object.assign(process.env, secrets);
+    try {
+      const runs = [
+        await cli('show', `aws:us-east-1/${id}`, '--debug', '--json'),
+        await cli('show', 'aws:us-east-1/sg-0123456789abcdef0', '--debug'),
+        await cli('lint', 'aws:us-east-1', '--debug', '--role-arn', 'arn:aws:iam::123456789012:role/auditor', '--external-id', 'probe-external-4242'),
+      ];
+      expect(runs.map((r) => r.code)).toEqual([0, 2, 0]);
+      // The error run did print its stack: --debug was on.
+      expect(runs[1]!.stderr).toMatch(/\n\s+at /);
+      for (const r of runs) {
+        for (const value of [...Object.values(secrets), 'probe-external-4242']) {
+          expect(r.stdout + r.stderr).not.toContain(value);
+        }
+      }
+    } finally {
+      process.env.AWS_ACCESS_KEY_ID = before.id;
+      process.env.AWS_SECRET_ACCESS_KEY = before.secret;
+    }
+  });
+
   it('answers a group asked for in the wrong region with exit 2', async () => {
     const id = await group(us, vpcId, 'web', 443, ['0.0.0.0/0']);
     const r = await cli('show', `aws:eu-west-1/${id}`);
