@@ -9,7 +9,8 @@
  * What the canonical model cannot hold is never widened. Each such rule is reported as inexpressible with what
  * was done instead, always allowing less: inactive rules are left out (Halo does not enforce them); ACCEPT rules
  * from GhostPorts users or user groups, or bound to one interface, are left out; DROP/REJECT rules from users
- * become drops from anywhere, and interface-bound ones apply on every interface. Callers decide whether that is
+ * become drops from anywhere, interface-bound ones apply on every interface, and those matching only
+ * ESTABLISHED/RELATED packets drop the whole connection. Callers decide whether that is
  * acceptable (an error unless the user accepts a lossy result).
  *
  * Defaults: a Linux policy leaves traffic no rule matches to the host, which ruleport takes as allowed — a policy
@@ -233,10 +234,11 @@ function parseRule(
     const text = states.join(', ');
     if (action === 'allow') {
       notes.push(`${label}: matches only ${text} packets of connections another rule allowed; a stateful policy allows those by itself, so the rule adds nothing`);
-    } else {
-      lose(`${actionText} of ${text} packets only`, 'left out: a stateful policy always lets the packets of an allowed connection through');
+      return undefined;
     }
-    return undefined;
+    // Leaving it out would allow more than Halo: a later ACCEPT lets the first packet in, this rule drops the
+    // rest, so the connection never works. Dropping the whole connection is what a stateful policy can say.
+    lose(`${actionText} of ${text} packets only`, `treated as ${actionText} of the whole connection (allows less)`);
   }
   let peerSide: AddressMatch;
   if (peer.kind === 'user') {

@@ -2,7 +2,7 @@
  * Where the seed script exited: token expiry, a 429 storm and 5xx mid-run, a server that disappears, a move
  * that fails. The run must carry on and report each server truthfully.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHaloSim, type HaloSim } from '../../../sim/halo/index.js';
 import { admitCli, placement, removeWorkspaces, server, workspace } from './harness.js';
 
@@ -86,5 +86,40 @@ describe('ruleport admit under trouble', () => {
     expect(where['unmovable-1']).toBe('TroubleDirty');
     expect(sim.state.servers.some((x) => x.id === vanishing)).toBe(false);
     expect(sim.internalErrors).toEqual([]);
+  });
+
+  it('with --debug, tells of every retry and re-authentication but never prints the secret or a token', async () => {
+    sim.load({ groups: [{ name: 'DebugDirty' }, { name: 'DebugClean' }] });
+    const ids = ['debug-0', 'debug-1'].map((h) => server(sim, 'DebugDirty', h));
+    sim.setScanDuration(300, 300);
+    const ws = workspace(sim.keys.full);
+    // The tokens the simulator hands out, read off the wire (the simulator keeps them to itself).
+    const tokens: string[] = [];
+    const realFetch = globalThis.fetch;
+    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const res = await realFetch(input, init);
+      if (String(input instanceof Request ? input.url : input).includes('/oauth/access_token') && res.ok) {
+        tokens.push(((await res.clone().json()) as { access_token: string }).access_token);
+      }
+      return res;
+    });
+    try {
+      const running = admitCli(sim, ws, ['--from', 'DebugDirty', '--to', 'DebugClean', '--poll-interval', '20ms', '--timeout', '20s', '--debug']);
+      await until(scanned(ids), 'both servers have a scan');
+      sim.expireTokens();
+      sim.rateLimit({ count: 2, retryAfterSeconds: 1 });
+      sim.failNext(2, 503);
+      const r = await running;
+      expect(r.code).toBe(0);
+      const printed = r.stdout + r.stderr;
+      expect(r.stderr).toMatch(/^debug: halo .*re-authenticating once$/m);
+      expect(r.stderr).toMatch(/^debug: halo .*HTTP 429, retry/m);
+      expect(tokens).toHaveLength(2);
+      for (const token of tokens) expect(printed).not.toContain(token);
+      expect(printed).not.toContain(sim.keys.full.secret);
+      expect(printed).not.toContain(Buffer.from(`${sim.keys.full.keyId}:${sim.keys.full.secret}`).toString('base64'));
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -105,7 +105,7 @@ describe('ruleport admit --report-webhook', () => {
     expect(bad.stderr).toContain('--report-webhook: expected an http(s) URL');
   });
 
-  it('retries a receiver that answers 5xx, and gives up on one that cannot be reached, saying so', async () => {
+  it('retries a receiver that answers 5xx or 429 at most three times, and gives up on one that cannot be reached, saying so', async () => {
     const slept: number[] = [];
     const clock: Clock = { now: () => 0, sleep: async (ms) => void slept.push(ms) };
     const summary: FailureSummary = {
@@ -119,11 +119,20 @@ describe('ruleport admit --report-webhook', () => {
       failures: [{ id: 's1', hostname: 'web-1', ips: ['10.0.0.1'], result: 'fail', reason: '1 critical > 0', critical: 1, nonCritical: 0, failingRules: ['r'], action: 'kept' }],
     };
     received.length = 0;
-    queued.push(503, 502);
+    queued.push(503, 429);
     expect(await postFailureSummary(`${base}/retry`, summary, clock)).toEqual({ delivered: true, status: 200 });
     expect(received.map((r) => r.path)).toEqual(['/retry', '/retry', '/retry']);
     expect(received[2]!.body).toEqual(summary);
     expect(slept).toEqual([1000, 2000]);
+
+    // Bounded: a receiver that keeps failing gets three attempts, then the last answer is reported.
+    received.length = 0;
+    slept.length = 0;
+    queued.push(500, 503, 502, 500);
+    expect(await postFailureSummary(`${base}/down`, summary, clock)).toEqual({ delivered: false, status: 502, error: `${base} answered HTTP 502` });
+    expect(received).toHaveLength(3);
+    expect(slept).toEqual([1000, 2000]);
+    queued.length = 0;
 
     // A port nothing listens on: three attempts, then a one-line error naming the origin only.
     const closed = createServer();

@@ -2,7 +2,7 @@
  * File mode, no API at all: the bundled examples converted to a Halo policy file and back, as the README shows a
  * newcomer. The expected Halo rules and security group permissions are written out by hand from examples/.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,5 +133,62 @@ describe('convert in file mode (no API)', () => {
       ].sort(),
     );
     expect(sgFileRules(out, 'db-linux')).toEqual(['egress -1 0.0.0.0/0', 'egress -1 ::/0', `ingress tcp 5432-5432 ${APP}`]);
+  });
+
+  it("names policies the seed's way: <region>-vpc-<group> (a VPC group without egress rules too), <region>-<group> outside a VPC, --dest-prefix, --platform all; --dest needs one group", async () => {
+    const sgs = join(dir, 'naming-sgs.json');
+    writeFileSync(
+      sgs,
+      JSON.stringify({
+        SecurityGroups: [
+          // A VPC group with no egress rules: the seed took it for EC2-Classic; it denies all egress.
+          {
+            GroupId: 'sg-0000000000000000a',
+            GroupName: 'shop',
+            Description: 'd',
+            OwnerId: '123456789012',
+            VpcId: 'vpc-0123456789abcdef0',
+            IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.0.0.0/16' }] }],
+            IpPermissionsEgress: [],
+          },
+          // EC2-Classic export: no VpcId, inbound only.
+          {
+            GroupId: 'sg-0000000000000000b',
+            GroupName: 'legacy',
+            Description: 'd',
+            OwnerId: '123456789012',
+            IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '198.51.100.0/24' }] }],
+          },
+        ],
+      }),
+    );
+    const names = (file: string): string[] => (JSON.parse(readFileSync(file, 'utf8')) as { firewall_policies: { name: string }[] }).firewall_policies.map((p) => p.name);
+
+    const regional = join(dir, 'naming-regional.json');
+    const r = await ruleport('convert', sgs, '--to', 'halo', '--out', regional, '--region', 'us-east-1');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(names(regional)).toEqual(['us-east-1-vpc-shop', 'us-east-1-legacy']);
+    expect(haloFileRules(regional, 'us-east-1-vpc-shop')).toEqual([
+      'INPUT 1 ACCEPT zone us-east-1-vpc-shop_10-0-0-0_16 [10.0.0.0/16] service https [TCP 443]',
+      'INPUT 2 DROP any any',
+      'OUTPUT 1 DROP any any',
+    ]);
+    // Outside a VPC only inbound is governed: no OUTPUT chain at all.
+    expect(haloFileRules(regional, 'us-east-1-legacy')).toEqual([
+      'INPUT 1 ACCEPT zone us-east-1-legacy_198-51-100-0_24 [198.51.100.0/24] service ssh [TCP 22]',
+      'INPUT 2 DROP any any',
+    ]);
+
+    const prefixed = join(dir, 'naming-prefixed.json');
+    const p = await ruleport('convert', sgs, '--to', 'halo', '--out', prefixed, '--region', 'us-east-1', '--dest-prefix', 'p-', '--platform', 'all');
+    expect(p.code).toBe(0);
+    expect(names(prefixed)).toEqual(['p-shop-linux', 'p-shop-windows', 'p-legacy-linux', 'p-legacy-windows']);
+
+    const one = join(dir, 'naming-dest.json');
+    const d = await ruleport('convert', sgs, '--to', 'halo', '--out', one, '--dest', 'only-one');
+    expect(d.code).toBe(2);
+    expect(d.stderr).toBe(`ruleport: --dest: names one policy, but ${sgs} holds 2 groups: use --dest-prefix\n`);
+    expect(() => readFileSync(one)).toThrow();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The Halo transport against scripted answers (no network): Retry-After is honoured as asked, 5xx backs off
  * within the policy's cap, a token is renewed before it lapses and once more on a 401, a non-idempotent write
- * is not repeated after a 5xx, and a read-only token scope is refused before any write. Expected waits and request sequences follow
+ * is not repeated after a 5xx, a read-only token scope is refused before any write, and pagination follows
+ * `next` on the configured host only (the bearer token never leaves it). Expected waits and request sequences follow
  * from the reference (halo-api: "honour Retry-After when present, else exponential backoff with jitter";
  * "expired token → 401 invalid_token: re-authenticate once and retry").
  */
@@ -15,6 +16,8 @@ type Scripted = { status: number; body?: unknown; headers?: Record<string, strin
 /** A client whose fetch answers from `script` per path (token requests answered separately), recording every call. */
 function scripted(script: Record<string, Scripted[]>, scope = 'read+write') {
   const calls: string[] = [];
+  /** Full URLs of the API requests (not the token requests), to see hosts and queries. */
+  const urls: string[] = [];
   const slept: number[] = [];
   const clock = { now: Date.parse('2026-01-10T10:00:00Z') };
   let tokens = 0;
@@ -27,6 +30,7 @@ function scripted(script: Record<string, Scripted[]>, scope = 'read+write') {
       return Response.json({ access_token: `t${tokens}`, token_type: 'bearer', expires_in: 900, scope });
     }
     calls.push(`${init?.method ?? 'GET'} ${url.pathname} ${auth}`);
+    urls.push(url.href);
     const next = script[url.pathname]?.shift();
     if (!next) throw new Error(`unscripted ${url.pathname}`);
     return new Response(next.body === undefined ? null : JSON.stringify(next.body), { status: next.status, headers: next.headers ?? {} });
@@ -38,7 +42,7 @@ function scripted(script: Record<string, Scripted[]>, scope = 'read+write') {
     sleep: async (ms) => void slept.push(ms),
     now: () => clock.now,
   });
-  return { client, calls, slept, clock };
+  return { client, calls, urls, slept, clock };
 }
 
 describe('HaloClient retries', () => {
@@ -113,5 +117,29 @@ describe('HaloClient retries', () => {
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toContain('is read-only (token scope "read"); admit (moving servers) needs a full-access (read+write) key');
     expect(calls).toEqual(['token 1']);
+  });
+});
+
+describe('HaloClient pagination', () => {
+  it('asks for full pages and follows pagination.next to the end', async () => {
+    const { client, urls } = scripted({
+      '/v1/servers': [
+        { status: 200, body: { count: 3, servers: [{ id: 'a' }, { id: 'b' }], pagination: { next: `${BASE}/v1/servers?group_id=g1&per_page=100&page=2` } } },
+        { status: 200, body: { count: 3, servers: [{ id: 'c' }], pagination: {} } },
+      ],
+    });
+    expect(await client.list('/v1/servers?group_id=g1', 'servers')).toEqual([{ id: 'a' }, { id: 'b' }, { id: 'c' }]);
+    expect(urls).toEqual([`${BASE}/v1/servers?group_id=g1&per_page=100`, `${BASE}/v1/servers?group_id=g1&per_page=100&page=2`]);
+  });
+
+  it('never sends the token to a pagination.next on another host', async () => {
+    const { client, calls, urls } = scripted({
+      '/v1/servers': [{ status: 200, body: { count: 2, servers: [{ id: 'a' }], pagination: { next: 'https://elsewhere.test/v1/servers?page=2' } } }],
+    });
+    const err = await client.list('/v1/servers', 'servers').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RemoteError);
+    expect((err as Error).message).toContain('pagination.next points to https://elsewhere.test, not the configured https://halo.test; refusing to send the token there');
+    expect(calls).toEqual(['token 1', 'GET /v1/servers Bearer t1']);
+    expect(urls.every((u) => u.startsWith(`${BASE}/`))).toBe(true);
   });
 });

@@ -130,6 +130,21 @@ describe('parseHaloPolicy', () => {
     expect(allows(parsed.policy, tcp('ingress', '1.2.3.4', '10.0.0.1', 80)).allowed).toBe(false);
   });
 
+  it('never widens a DROP of established packets: it drops the whole connection, reported as allowing less', () => {
+    // In Halo the SYN from the office passes #2, every later packet is dropped by #1: no SSH from the office.
+    const parsed = parseHaloPolicy(
+      policy([
+        { chain: 'INPUT', action: 'DROP', connection_states: 'ESTABLISHED', firewall_source: { id: 'z-office', type: 'FirewallZone' }, firewall_service: 's-ssh' },
+        { chain: 'INPUT', action: 'ACCEPT', firewall_service: 's-ssh' },
+        { chain: 'INPUT', action: 'DROP' },
+      ]),
+      objects,
+    );
+    expect(parsed.inexpressible).toEqual([{ rule: 'web INPUT #1', reason: 'DROP of ESTABLISHED packets only', treatment: 'treated as DROP of the whole connection (allows less)' }]);
+    expect(allows(parsed.policy, tcp('ingress', '198.51.100.7', '10.0.0.1', 22)).allowed).toBe(false);
+    expect(allows(parsed.policy, tcp('ingress', '192.0.2.1', '10.0.0.1', 22)).allowed).toBe(true);
+  });
+
   it('takes a Windows policy default from its block flags', () => {
     const { policy: p } = parseHaloPolicy(policy([], { platform: 'windows', block_inbound: true, block_outbound: false }), objects);
     expect(p.defaults).toEqual({ ingress: 'deny', egress: 'allow' });
