@@ -5,6 +5,7 @@
  */
 import type { FailureSummary } from './report.js';
 import type { Clock } from './scan-server.js';
+import { withRetries, type RetryPolicy } from '../../platforms/retry.js';
 
 export interface WebhookDelivery {
   readonly delivered: boolean;
@@ -13,9 +14,9 @@ export interface WebhookDelivery {
   readonly error?: string;
 }
 
-const ATTEMPTS = 3;
+/** Three attempts, 1–2 s apart (jittered), 10 s each: a webhook must not hold up the report for long. */
+const WEBHOOK_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 2000, minDelayMs: 500 };
 const TIMEOUT_MS = 10_000;
-const RETRY_DELAY_MS = 1000;
 
 /** Checks the URL up front (http or https), so a typo fails before any server is scanned. */
 export function checkWebhookUrl(text: string): URL | undefined {
@@ -32,27 +33,32 @@ export function webhookOrigin(url: string): string {
   return checkWebhookUrl(url)?.origin ?? 'the webhook';
 }
 
-/** POSTs `summary`; retries network errors, 429 and 5xx. */
+/**
+ * POSTs `summary`; retries network errors, 429 and 5xx. Redirects are not followed: the summary goes to the URL
+ * the user gave, nowhere else.
+ */
 export async function postFailureSummary(url: string, summary: FailureSummary, clock: Clock): Promise<WebhookDelivery> {
-  let last: WebhookDelivery = { delivered: false, error: 'not attempted' };
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+  const origin = webhookOrigin(url);
+  return withRetries<WebhookDelivery>({ policy: WEBHOOK_RETRY, label: `webhook ${origin}`, pause: (ms) => clock.sleep(ms) }, async () => {
+    let last: WebhookDelivery;
     try {
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'User-Agent': 'ruleport-admit' },
         body: JSON.stringify(summary),
+        redirect: 'manual',
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
       // The body is not ours to read, but it must be consumed so the connection is released.
       await res.arrayBuffer().catch(() => undefined);
-      if (res.ok) return { delivered: true, status: res.status };
-      last = { delivered: false, status: res.status, error: `${webhookOrigin(url)} answered HTTP ${res.status}` };
-      if (res.status !== 429 && res.status < 500) return last;
+      if (res.ok) return { kind: 'done', value: { delivered: true, status: res.status } };
+      last = { delivered: false, status: res.status, error: `${origin} answered HTTP ${res.status}` };
+      if (res.status !== 429 && res.status < 500) return { kind: 'done', value: last };
+      return { kind: 'retry', why: `HTTP ${res.status}`, exhausted: () => last };
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
-      last = { delivered: false, error: `${webhookOrigin(url)} unreachable (${cause})` };
+      last = { delivered: false, error: `${origin} unreachable (${cause})` };
+      return { kind: 'retry', why: cause, exhausted: () => last };
     }
-    if (attempt < ATTEMPTS) await clock.sleep(RETRY_DELAY_MS * attempt);
-  }
-  return last;
+  });
 }

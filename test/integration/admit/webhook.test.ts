@@ -27,7 +27,8 @@ beforeAll(async () => {
   receiver = createServer((req, res) => {
     void readBody(req).then((text) => {
       received.push({ path: req.url ?? '', type: req.headers['content-type'], body: JSON.parse(text) });
-      res.writeHead(queued.shift() ?? answer).end();
+      const status = queued.shift() ?? answer;
+      res.writeHead(status, status === 307 ? { Location: `${base}/elsewhere` } : {}).end();
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
@@ -38,6 +39,15 @@ afterAll(async () => {
   await sim.close();
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
 });
+
+/** Two waits between three attempts: jittered, 0.5–1.5 s then 0.5–2.5 s (full jitter over 1 s and 2 s, plus 0.5 s). */
+function expectBackoff(slept: readonly number[]): void {
+  expect(slept).toHaveLength(2);
+  expect(slept[0]).toBeGreaterThanOrEqual(500);
+  expect(slept[0]).toBeLessThan(1500);
+  expect(slept[1]).toBeGreaterThanOrEqual(500);
+  expect(slept[1]).toBeLessThan(2500);
+}
 
 describe('ruleport admit --report-webhook', () => {
   it('posts the servers that failed, with their findings, and nothing about those admitted', async () => {
@@ -123,7 +133,7 @@ describe('ruleport admit --report-webhook', () => {
     expect(await postFailureSummary(`${base}/retry`, summary, clock)).toEqual({ delivered: true, status: 200 });
     expect(received.map((r) => r.path)).toEqual(['/retry', '/retry', '/retry']);
     expect(received[2]!.body).toEqual(summary);
-    expect(slept).toEqual([1000, 2000]);
+    expectBackoff(slept);
 
     // Bounded: a receiver that keeps failing gets three attempts, then the last answer is reported.
     received.length = 0;
@@ -131,8 +141,14 @@ describe('ruleport admit --report-webhook', () => {
     queued.push(500, 503, 502, 500);
     expect(await postFailureSummary(`${base}/down`, summary, clock)).toEqual({ delivered: false, status: 502, error: `${base} answered HTTP 502` });
     expect(received).toHaveLength(3);
-    expect(slept).toEqual([1000, 2000]);
+    expectBackoff(slept);
     queued.length = 0;
+
+    // A redirect is not followed: the summary goes only where the user said.
+    received.length = 0;
+    queued.push(307);
+    expect(await postFailureSummary(`${base}/moved`, summary, clock)).toEqual({ delivered: false, status: 307, error: `${base} answered HTTP 307` });
+    expect(received.map((r) => r.path)).toEqual(['/moved']);
 
     // A port nothing listens on: three attempts, then a one-line error naming the origin only.
     const closed = createServer();
@@ -144,6 +160,6 @@ describe('ruleport admit --report-webhook', () => {
       delivered: false,
       error: `http://127.0.0.1:${port} unreachable (ECONNREFUSED)`,
     });
-    expect(slept).toEqual([1000, 2000]);
+    expectBackoff(slept);
   });
 });
