@@ -1,5 +1,5 @@
 /** Human text for model values: rules, address sides, protocols, regions. */
-import { formatIp, maxOf, intervalToCidrs, type AddressMatch, type Policy, type Protocol, type Rule } from '../model/index.js';
+import { formatIp, maxOf, type AddressMatch, type Policy, type Protocol, type Rule } from '../model/index.js';
 import type { Region } from '../engine/index.js';
 import { formatFlow } from '../model/index.js';
 import type { DiffRegion } from '../engine/index.js';
@@ -54,14 +54,24 @@ export function describeRule(policy: Policy, index: number): string {
   return `#${index + 1}${id}${where} ${r.direction} ${r.action} ${describeProtocol(r.protocol)} ${side} ${describeAddresses(r.peer)}${local}`;
 }
 
-function describeInterval(version: 4 | 6, [first, last]: readonly [bigint, bigint]): string {
+/**
+ * A region's source or destination: up to three CIDRs, else the address range, then the references it holds.
+ * All addresses without the referenced groups is said so: those groups' members are not known addresses.
+ */
+function describeSpan(version: 4 | 6, [first, last]: readonly [bigint, bigint], match: AddressMatch): string {
+  if (match.kind === 'any') return 'any';
+  const cidrs = match.items.flatMap((i) => (i.kind === 'cidr' ? [i.cidr] : []));
+  const refs = match.items.filter((i) => i.kind === 'group' || i.kind === 'prefix-list');
+  if (refs.length === 0 && cidrs.length === 1 && cidrs[0]!.endsWith('/0')) return 'any';
   const max = maxOf(version);
-  if (first === 0n && last >= max) return 'any';
-  if (first > max) return 'a referenced group';
   const end = last > max ? max : last;
-  const cidrs = intervalToCidrs(version, first, end);
-  const text = cidrs.length <= 3 ? cidrs.join(', ') : `${formatIp(version, first)} - ${formatIp(version, end)}`;
-  return last > max ? `${text} and referenced groups` : text;
+  const allAddresses = first === 0n && end === max;
+  const parts: string[] = [];
+  if (cidrs.length > 0) {
+    parts.push(allAddresses ? 'any address' : cidrs.length <= 3 ? cidrs.join(', ') : `${formatIp(version, first)} - ${formatIp(version, end)}`);
+  }
+  if (refs.length > 0) parts.push(describeAddresses({ kind: 'list', items: refs }));
+  return allAddresses && refs.length === 0 ? 'any address but the referenced groups' : parts.join(', ');
 }
 
 function describePorts(region: Region): string {
@@ -71,6 +81,8 @@ function describePorts(region: Region): string {
   if (q0 === 0 && q1 === 65535) return proto;
   if (p0 === 1 || p0 === 58) {
     const t = (v: number): string => `${v >> 8}/${v & 255}`;
+    // Whole types read as `8/*` or `3-5/*`; anything else as the exact type/code span.
+    if ((q0 & 255) === 0 && (q1 & 255) === 255) return `${proto} ${q0 >> 8 === q1 >> 8 ? q0 >> 8 : `${q0 >> 8}-${q1 >> 8}`}/*`;
     return `${proto} ${q0 === q1 ? t(q0) : `${t(q0)}..${t(q1)}`}`;
   }
   return `${proto} ${q0 === q1 ? q0 : `${q0}-${q1}`}`;
@@ -79,5 +91,5 @@ function describePorts(region: Region): string {
 /** `ingress tcp 22 from 10.0.0.0/8 to any (e.g. tcp 10.0.0.0 -> 0.0.0.0:22)` */
 export function describeRegion(d: DiffRegion): string {
   const r = d.region;
-  return `${r.direction} IPv${r.version} ${describePorts(r)} from ${describeInterval(r.version, r.src)} to ${describeInterval(r.version, r.dst)}  e.g. ${formatFlow(d.example)}`;
+  return `${r.direction} IPv${r.version} ${describePorts(r)} from ${describeSpan(r.version, r.src, d.from)} to ${describeSpan(r.version, r.dst, d.to)}  e.g. ${formatFlow(d.example)}`;
 }

@@ -43,8 +43,11 @@ export class Analysis {
   /** The dimension each diagram level tests. */
   readonly order: DimOrder;
   private readonly boxes: RankedBoxes[];
-  /** Per dimension, the ranks where unnamed atom slots begin (one per family; address dimensions only). */
-  private readonly cuts: ReadonlyArray<readonly number[]>;
+  /**
+   * Per dimension, the rank where each family's unnamed atom slots begin (address dimensions only). A cut
+   * applies only inside its own family: the IPv4 one falls inside the IPv6 address range, where it means nothing.
+   */
+  private readonly cuts: ReadonlyArray<ReadonlyArray<readonly [IpVersion, number]>>;
 
   /**
    * Encodes the policies; `directions` restricts every policy to those directions. `order` overrides the
@@ -62,7 +65,9 @@ export class Analysis {
     this.boxes = raw.map((b) => this.ranks.rank(b));
     this.order = order ?? chooseOrder(this.ranks, this.boxes);
     this.cuts = Array.from({ length: DIMS }, (_, d) =>
-      d === DIM.peer || d === DIM.local ? named.map((v) => this.ranks.rankOf(d, v)).filter((r) => r >= 0) : [],
+      d === DIM.peer || d === DIM.local
+        ? ([4, 6] as const).map((v, i) => [v, this.ranks.rankOf(d, named[i]!)] as const).filter(([, r]) => r >= 0)
+        : [],
     );
   }
 
@@ -118,7 +123,10 @@ export class Analysis {
       for (const n of [x, y]) {
         if (store.levelOf(n) === level) for (const s of store.startsOf(n)) if (s > lo[dim]! && s <= hi[dim]!) cuts.add(s);
       }
-      for (const c of this.cuts[dim]!) if (c > lo[dim]! && c <= hi[dim]!) cuts.add(c);
+      if (this.cuts[dim]!.length > 0) {
+        const family = familyOf(this.ranks.span(DIM.family, lo[DIM.family]!, lo[DIM.family]!)[0]);
+        for (const [v, c] of this.cuts[dim]!) if (v === family && c > lo[dim]! && c <= hi[dim]!) cuts.add(c);
+      }
       const sorted = [...cuts].sort((p, q) => p - q);
       const saveLo = lo[dim]!;
       const saveHi = hi[dim]!;

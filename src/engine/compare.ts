@@ -1,13 +1,9 @@
-import type { Direction, Flow, Policy } from '../model/index.js';
+import type { Direction, Policy } from '../model/index.js';
 import { Analysis } from './analysis.js';
-import { exampleFlow, type Region } from './regions.js';
+import { diffRegion, type DiffRegion } from './regions.js';
 import type { EncodeOptions } from './space.js';
 
-/** A box of flows one policy allows and the other does not, with one concrete example. */
-export interface DiffRegion {
-  readonly region: Region;
-  readonly example: Flow;
-}
+export type { DiffRegion };
 
 export interface Comparison {
   readonly equivalent: boolean;
@@ -47,7 +43,7 @@ export function compare(a: Policy, b: Policy, options: CompareOptions = {}): Com
       analysis.walk(
         rootA,
         rootB,
-        (_la, _lb, region) => side.push({ region, example: exampleFlow(region, analysis.atoms) }),
+        (_la, _lb, region) => side.push(diffRegion(region, analysis.atoms)),
         { limit, skip: (la, lb) => la === lb || la !== want, skipIdentical: true },
       ) || truncated;
   }

@@ -7,8 +7,7 @@ import {
   type Protocol,
 } from '../model/index.js';
 import { Analysis, decisionLabeler } from './analysis.js';
-import { exampleFlow } from './regions.js';
-import type { DiffRegion } from './compare.js';
+import { diffRegion, type DiffRegion } from './regions.js';
 
 /** How much of a flow pattern a policy allows. */
 export interface Coverage {
@@ -56,7 +55,7 @@ export function coverage(policy: Policy, pattern: FlowPattern, limit = 5): Cover
   // One region over the limit tells whether the list is complete.
   const collect = (want: string): DiffRegion[] => {
     const out: DiffRegion[] = [];
-    analysis.walk(a, b, (_la, _lb, region) => out.push({ region, example: exampleFlow(region, analysis.atoms) }), {
+    analysis.walk(a, b, (_la, _lb, region) => out.push(diffRegion(region, analysis.atoms)), {
       limit: limit + 1,
       skip: (la, lb) => la !== 'allow' || lb !== want,
       skipIdentical: false,

@@ -29,6 +29,25 @@ export interface Region {
 
 const PREFERRED_PROTOCOLS = [6, 17, 1, 58];
 
+/** A region as found by a walk: the box, its source and destination as address items, and one concrete flow. */
+export interface DiffRegion {
+  readonly region: Region;
+  /** The source and destination spans as CIDRs plus the references (groups, prefix lists) they hold. */
+  readonly from: AddressMatch;
+  readonly to: AddressMatch;
+  readonly example: Flow;
+}
+
+/** Describes a region found by a walk over `atoms`' analysis. */
+export function diffRegion(region: Region, atoms: AtomTable): DiffRegion {
+  return {
+    region,
+    from: addressMatch(region.version, region.src, atoms),
+    to: addressMatch(region.version, region.dst, atoms),
+    example: exampleFlow(region, atoms),
+  };
+}
+
 /** One concrete flow inside a region (a symbolic address is written `@<reference>`). */
 export function exampleFlow(region: Region, atoms: AtomTable): Flow {
   const [pLo, pHi] = region.protocol;

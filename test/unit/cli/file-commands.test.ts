@@ -157,6 +157,24 @@ describe('CLI on files', () => {
       expect((await ruleport('diff', `${SGS}#app`, `${copy}#app`, `${web}@123456789012`, `${db}@123456789012`)).code).toBe(0);
     });
 
+    it('says each differing region in rule terms: whole ICMP types, references named, IPv6 not cut at IPv4 bounds', async () => {
+      // Worked by hand from examples/sgs.json#web and examples/nacls.json (egress): the NACL allows tcp 1024-65535
+      // to anyone in both families; web allows egress only tcp 8080 to group app. At 8080 the NACL's extra flows
+      // are every address except app's members; ping (type 8, every code) from 10.0.0.0/16 is web's alone.
+      const r = await ruleport('diff', `${SGS}#web`, `${NACLS}#acl-0a1b2c3d4e5f60001`);
+      expect(r.code).toBe(1);
+      const lines = r.stdout.split('\n').map((l) => l.replace(/  e\.g\. .*$/, ''));
+      expect(lines).toContain('  only web allows: ingress IPv4 icmp 8/* from 10.0.0.0/16 to any');
+      expect(lines).toContain('  only acl-0a1b2c3d4e5f60001 allows: egress IPv6 tcp 8080 from any to any address but the referenced groups');
+      expect(lines).toContain('  only acl-0a1b2c3d4e5f60001 allows: egress IPv6 tcp 8081-65535 from any to any');
+      // tcp 22 from everywhere but the office's 198.51.100.0/24 (the NACL's deny) and web's own 203.0.113.0/24;
+      // the last stretch holds app's reference too, since a whole-family rule covers referenced groups.
+      expect(lines).toContain(
+        '  only acl-0a1b2c3d4e5f60001 allows: ingress IPv4 tcp 22 from 203.0.114.0 - 255.255.255.255, @sg-0a1b2c3d4e5f60002@123456789012 to any',
+      );
+      expect(lines.filter((l) => l.includes('egress IPv6'))).toHaveLength(3);
+    });
+
     it('a file of several policies needs a selector: exit 2', async () => {
       const r = await ruleport('diff', SGS, `${SGS}#web`);
       expect(r.code).toBe(2);
