@@ -55,6 +55,13 @@ export function parseFlow(text: string, direction: Direction): FlowPattern {
   if (src.version !== undefined && dst.version !== undefined && src.version !== dst.version) {
     throw new Error(`source ${src.address} is IPv${src.version} but destination ${dst.address} is IPv${dst.version}`);
   }
+  // `icmp` between IPv6 addresses is almost always a slip for icmpv6 (and the other way round); the protocol
+  // number (`1`, `58`) still says the unusual thing when it is meant.
+  const family = src.version ?? dst.version;
+  if ((lower === 'icmp' && family === 6) || (lower === 'icmpv6' && family === 4)) {
+    const other = lower === 'icmp' ? 'icmpv6' : 'icmp';
+    throw new Error(`${lower} between IPv${family} addresses: write ${other}, or the protocol number ${NAMED[lower]} if that is meant`);
+  }
   const out: { -readonly [K in keyof FlowPattern]: FlowPattern[K] } = { direction, src: src.address, dst: dst.address };
   if (protocol !== undefined) out.protocol = protocol;
   if (dst.port !== undefined) out.port = dst.port;

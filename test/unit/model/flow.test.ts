@@ -11,6 +11,7 @@ describe('parseFlow', () => {
     ['UDP 10.0.1.5 -> 10.0.0.2:53', { direction: 'ingress', protocol: 17, src: '10.0.1.5', dst: '10.0.0.2', port: 53 }],
     ['icmp 8/0 10.0.3.3 -> 10.0.1.5', { direction: 'ingress', protocol: 1, src: '10.0.3.3', dst: '10.0.1.5', icmpType: 8, icmpCode: 0 }],
     ['icmp 8 10.0.3.3 -> 10.0.1.5', { direction: 'ingress', protocol: 1, src: '10.0.3.3', dst: '10.0.1.5', icmpType: 8 }],
+    ['1 8/0 2001:db8::1 -> 2001:db8::2', { direction: 'ingress', protocol: 1, src: '2001:db8::1', dst: '2001:db8::2', icmpType: 8, icmpCode: 0 }],
     ['icmpv6 128/0 2001:db8::1 -> [2001:db8::2]', { direction: 'ingress', protocol: 58, src: '2001:db8::1', dst: '2001:db8::2', icmpType: 128, icmpCode: 0 }],
     ['tcp [2001:db8::1] -> [2001:db8::2]:443', { direction: 'ingress', protocol: 6, src: '2001:db8::1', dst: '2001:db8::2', port: 443 }],
     ['47 192.0.2.1 -> 10.0.1.5', { direction: 'ingress', protocol: 47, src: '192.0.2.1', dst: '10.0.1.5' }],
@@ -48,6 +49,8 @@ describe('parseFlow', () => {
     ['tcp 10.0.0.0/8 -> 10.0.1.5:443', 'invalid source address "10.0.0.0/8"'],
     ['tcp 1.2.3.4 -> [::1]:80', 'source 1.2.3.4 is IPv4 but destination ::1 is IPv6'],
     ['tcp 1.2.3.4:1234 -> 5.6.7.8:80', 'a source port ("1.2.3.4:1234") is not part of a flow: rules match the destination port'],
+    ['icmp 128/0 2001:db8::1 -> 2001:db8::2', 'icmp between IPv6 addresses: write icmpv6, or the protocol number 1 if that is meant'],
+    ['icmpv6 8/0 @sg-0abc -> 10.0.1.5', 'icmpv6 between IPv4 addresses: write icmp, or the protocol number 58 if that is meant'],
   ])('refuses %s', (text, message) => {
     expect(() => parseFlow(text, 'ingress')).toThrow(message);
   });
