@@ -11,7 +11,7 @@ import { referenceAllows, ruleMatches } from './reference-evaluator.js';
  * Runs per property (fast-check draws a new seed each run and prints it with any counterexample; replay one
  * with `{ seed, path }` in the property's parameters). The whole file takes a few seconds.
  */
-const RUNS = 400;
+const RUNS = 1500;
 
 /** An example flow of the engine, spelled for the reference evaluator. */
 function forReference(f: Flow, version: 4 | 6): Flow {
