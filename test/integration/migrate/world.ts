@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { run } from '../../../src/cli/run.js';
 import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
+import { migrationSides, type MigrationSides } from '../../../src/workflows/migrate-sessions.js';
 import { motoUrlForWorker } from '../../harness/moto.js';
 import { createPrefixList, createSubnet, createVpc } from '../aws/world.js';
 
@@ -57,6 +58,21 @@ async function runCli(args: readonly string[], isTTY: boolean): Promise<CliResul
     stderr: { write: (s: string) => (stderr += s), isTTY },
   });
   return { code, stdout, stderr };
+}
+
+/** The sides of a cross-account, cross-region migration for calling the workflow directly (no retries: failures show at once). */
+export function workflowSides(): MigrationSides {
+  return migrationSides(
+    {
+      src: { roleArn: roleArn(SRC_ACCOUNT) },
+      dst: { roleArn: roleArn(DST_ACCOUNT) },
+      srcRegion: SRC_REGION,
+      dstRegion: DST_REGION,
+      endpointUrl: url,
+      session: { credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 },
+    },
+    { connection: {}, warn: () => {}, debug: () => {} },
+  );
 }
 
 /**
