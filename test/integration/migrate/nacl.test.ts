@@ -4,8 +4,7 @@ import type { NetworkAcl, NetworkAclEntry } from '@aws-sdk/client-ec2';
 import { CreateNetworkAclEntryCommand, CreateTagsCommand, DeleteNetworkAclEntryCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
-import { ec2For, resetMoto } from '../../harness/moto.js';
-import { CROSS, SERIAL, DST_ACCOUNT, DST_REGION, SRC_ACCOUNT, SRC_REGION, aclsOf, buildNaclWorld, cli, cliEnvironment, destinationSnapshot, url, type NaclWorld } from './world.js';
+import { CROSS, SERIAL, DST_ACCOUNT, DST_REGION, SRC_ACCOUNT, SRC_REGION, aclsOf, buildNaclWorld, cli, cliEnvironment, destinationSnapshot, freshSides, url, type NaclWorld } from './world.js';
 
 /** `ingress 100 allow 6 0.0.0.0/0 22-443` */
 function entryLine(e: NetworkAclEntry): string {
@@ -43,9 +42,7 @@ describe.skipIf(!url)('migrate nacl across accounts and regions', () => {
   beforeAll(() => env.install());
   afterAll(() => env.restore());
   beforeEach(async () => {
-    await resetMoto(url);
-    src = ec2For(url, SRC_REGION, SRC_ACCOUNT);
-    dst = ec2For(url, DST_REGION, DST_ACCOUNT);
+    ({ src, dst } = await freshSides());
     w = await buildNaclWorld(src, dst);
   });
 

@@ -10,20 +10,17 @@ import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
 import { applyNaclMigration, prepareNaclMigration } from '../../../src/workflows/migrate-nacl.js';
 import { NACL_SELECTION, SG_SELECTION, parseSelection } from '../../../src/workflows/migrate-selection.js';
 import { applySgMigration, prepareSgMigration } from '../../../src/workflows/migrate-sg.js';
-import { ec2For, resetMoto } from '../../harness/moto.js';
 import { expectMigratedWorld } from './expectations.js';
 import {
   CROSS,
   SERIAL,
-  DST_ACCOUNT,
   DST_REGION,
-  SRC_ACCOUNT,
-  SRC_REGION,
   aclsOf,
   buildNaclWorld,
   buildSgWorld,
   cli,
   cliEnvironment,
+  freshSides,
   url,
   workflowSides,
 } from './world.js';
@@ -51,9 +48,7 @@ describe.skipIf(!url)('an interrupted migration re-runs to convergence', () => {
   beforeAll(() => env.install());
   afterAll(() => env.restore());
   beforeEach(async () => {
-    await resetMoto(url);
-    src = ec2For(url, SRC_REGION, SRC_ACCOUNT);
-    dst = ec2For(url, DST_REGION, DST_ACCOUNT);
+    ({ src, dst } = await freshSides());
   });
 
   // The plan has 11 changes: a prefix list, 3 groups, 5 authorizes, 2 revokes of the automatic egress rule. After 0

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
-import { ec2For, resetMoto } from '../../harness/moto.js';
 import { createPrefixList, createVpc } from '../aws/world.js';
 import { expectMigratedWorld, rulesOf } from './expectations.js';
 import {
@@ -23,6 +22,7 @@ import {
   cliOnTerminal,
   createGroup,
   destinationSnapshot,
+  freshSides,
   groupsOf,
   ingress,
   url,
@@ -41,9 +41,7 @@ describe.skipIf(!url)('migrate sg across accounts and regions', () => {
   beforeAll(() => env.install());
   afterAll(() => env.restore());
   beforeEach(async () => {
-    await resetMoto(url);
-    src = ec2For(url, SRC_REGION, SRC_ACCOUNT);
-    dst = ec2For(url, DST_REGION, DST_ACCOUNT);
+    ({ src, dst } = await freshSides());
     w = await buildSgWorld(src, dst);
   });
 
@@ -207,9 +205,7 @@ describe.skipIf(!url)('migrate sg across accounts and regions', () => {
     expect(frames.at(-1)).toBe(`${DST_REGION}: 3/3 security groups, 11/11 changes\n`);
     expect(frames).toHaveLength(12);
 
-    await resetMoto(url);
-    src = ec2For(url, SRC_REGION, SRC_ACCOUNT);
-    dst = ec2For(url, DST_REGION, DST_ACCOUNT);
+    ({ src, dst } = await freshSides());
     w = await buildSgWorld(src, dst);
     const json = await cliOnTerminal('migrate', 'sg', ...SERIAL, ...CROSS, '--dst-vpc', w.dstVpc, '--journal', journal(), '--tag', 'env=prod', '--yes', '--json');
     expect(json.code).toBe(0);

@@ -11,9 +11,8 @@ import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
 import { applyNaclMigration, naclVerificationError, prepareNaclMigration, verifyNaclMigration } from '../../../src/workflows/migrate-nacl.js';
 import { NACL_SELECTION, SG_SELECTION, parseSelection } from '../../../src/workflows/migrate-selection.js';
 import { applySgMigration, prepareSgMigration, verificationError, verifySgMigration } from '../../../src/workflows/migrate-sg.js';
-import { ec2For, resetMoto } from '../../harness/moto.js';
 import { expectMigratedWorld } from './expectations.js';
-import { CROSS, DST_ACCOUNT, DST_REGION, SERIAL, SRC_ACCOUNT, SRC_REGION, aclsOf, buildNaclWorld, buildSgWorld, cli, cliEnvironment, url, workflowSides } from './world.js';
+import { CROSS, DST_REGION, SERIAL, aclsOf, buildNaclWorld, buildSgWorld, cli, cliEnvironment, freshSides, url, workflowSides } from './world.js';
 
 /** Rewrites the input of every call of API action `command` the client sends, before it is signed and sent. */
 function rewrite<I extends object>(client: EC2Client, command: string, change: (input: I) => I): void {
@@ -36,9 +35,7 @@ describe.skipIf(!url)('verification after apply', () => {
   beforeAll(() => env.install());
   afterAll(() => env.restore());
   beforeEach(async () => {
-    await resetMoto(url);
-    src = ec2For(url, SRC_REGION, SRC_ACCOUNT);
-    dst = ec2For(url, DST_REGION, DST_ACCOUNT);
+    ({ src, dst } = await freshSides());
   });
 
   it('security groups: a copy that came out narrower or wider fails, naming the flows; a re-run with --prune repairs it', async () => {
