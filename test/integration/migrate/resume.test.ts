@@ -84,14 +84,14 @@ describe.skipIf(!url)('an interrupted migration re-runs to convergence', () => {
     expect(again.stdout).toContain('no changes');
   });
 
-  // 12 changes in 14 calls: the NACL (1), 9 entries (2-10), then per subnet a read of its association and the
-  // replacement (11-14). After 0 calls, `after`: the copy exists but its id never arrived; after 11, `after`: one
-  // subnet moved without the answer, the other not yet.
+  // 12 changes in 15 calls: the NACL (1), 9 entries (2-10), the copy read back before subnets move onto it (11),
+  // then per subnet a read of its association and the replacement (12-15). After 0 calls, `after`: the copy exists
+  // but its id never arrived; after 12, `after`: one subnet moved without the answer, the other not yet.
   it.each([
     [0, 'after'],
     [1, 'after'],
     [5, 'before'],
-    [11, 'after'],
+    [12, 'after'],
   ] as const)('network ACLs: failure after %i calls (%s the call reaches AWS)', async (k, when) => {
     const w = await buildNaclWorld(src, dst);
     const s = workflowSides();

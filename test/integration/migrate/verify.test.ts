@@ -85,15 +85,17 @@ describe.skipIf(!url)('verification after apply', () => {
     await expectMigratedWorld(dst, w);
   });
 
-  it('network ACLs: an entry that came out wider fails, naming the flows; a re-run replaces it', async () => {
+  it('network ACLs: an entry that came out wider fails, naming the flows, and no subnet moves onto it; a re-run repairs it and moves them', async () => {
     const w = await buildNaclWorld(src, dst);
     const s = workflowSides();
-    const m = await prepareNaclMigration({ selection: parseSelection(NACL_SELECTION, { ids: [w.acl] }), dstVpc: w.dstVpc, prune: false, associate: new Map() }, s);
+    const m = await prepareNaclMigration({ selection: parseSelection(NACL_SELECTION, { ids: [w.acl] }), dstVpc: w.dstVpc, prune: false, associate: new Map(), associateBy: 'cidr' }, s);
+    const [defaultAcl] = (await aclsOf(dst, w.dstVpc)).map((a) => a.NetworkAclId!);
     // Ingress #90 "deny tcp 22 from 203.0.113.0/24" arrives as an allow: the copy lets that network reach port 22.
     rewrite<{ RuleNumber: number; Egress: boolean; RuleAction: string }>(s.dst.ec2(DST_REGION).client, 'CreateNetworkAclEntry', (input) =>
       input.RuleNumber === 90 && !input.Egress ? { ...input, RuleAction: 'allow' } : input,
     );
     const applied = await applyNaclMigration(m, s, { concurrency: 1 });
+    // The NACL and its 9 entries; the 2 subnet moves are held back.
     expect(applied.result).toEqual({ applied: 10, failed: [] });
     const v = await verifyNaclMigration(m, s, applied);
     s.src.destroy();
@@ -107,15 +109,18 @@ describe.skipIf(!url)('verification after apply', () => {
       expect(d.example).toMatchObject({ direction: 'ingress', protocol: 6, port: 22 });
       expect(d.example.src).toMatch(/^203\.0\.113\.\d+$/);
     }
+    const stayed = [w.dstSubnets[0]!, w.dstSubnets[1]!].sort();
+    expect(v.associations.map((a) => [a.subnetId, a.ok, a.actual]).sort()).toEqual(stayed.map((id) => [id, false, defaultAcl]));
     const error = naclVerificationError(v);
     expect(error.exitCode).toBe(EXIT.failed);
-    expect(error.message).toBe(`verification failed: ${acl!.copyId} not as the source`);
+    expect(error.message).toBe(`verification failed: ${acl!.copyId}, ${v.associations.map((a) => `association of ${a.subnetId}`).join(', ')} not as the source`);
 
-    const repaired = await cli('migrate', 'nacl', ...SERIAL, ...CROSS, '--dst-vpc', w.dstVpc, '--nacl', w.acl, '--yes', '--journal', journal());
+    const repaired = await cli('migrate', 'nacl', ...SERIAL, ...CROSS, '--dst-vpc', w.dstVpc, '--nacl', w.acl, '--associate-by', 'cidr', '--yes', '--journal', journal());
     expect(repaired.stderr).toBe('');
     expect(repaired.code).toBe(0);
     expect(repaired.stdout).toContain(`~ ingress #90 of network ACL ${acl!.copyId} (copy of ${w.acl}): allow tcp 22 from 203.0.113.0/24 → deny tcp 22 from 203.0.113.0/24`);
     const copy = (await aclsOf(dst, w.dstVpc)).find((a) => a.NetworkAclId === acl!.copyId)!;
     expect(copy.Entries!.find((e) => e.RuleNumber === 90 && !e.Egress)!.RuleAction).toBe('deny');
+    expect((copy.Associations ?? []).map((a) => a.SubnetId).sort()).toEqual(stayed);
   });
 });
