@@ -2,7 +2,7 @@
  * `ruleport migrate sg` against moto: two accounts (AssumeRole), two regions. The destination is read back with
  * the SDK and checked against hand-written expectations of what each copy must hold (expectations.ts).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -249,5 +249,26 @@ describe.skipIf(!url)('migrate sg across accounts and regions', () => {
     expect(rulesOf(app, { [w.s3]: 's3', [web.GroupId!]: 'web' }).egress).toContain('tcp 443:443 pl:s3');
     expect(rulesOf(web, { [w.office]: 'office' }).ingress).toContain('tcp 80:80 pl:office');
     expect(r.stdout).not.toContain('prefix list office (new copy');
+  });
+
+  it('--src-profile and --dst-profile: each side is the account its profile assumes a role in', async () => {
+    const config = join(env.dir(), 'config');
+    const role = (account: string) => `role_arn = arn:aws:iam::${account}:role/ruleport-migrate\nsource_profile = base\n`;
+    writeFileSync(config, `[profile src]\n${role(SRC_ACCOUNT)}\n[profile dst]\n${role(DST_ACCOUNT)}`);
+    const credentials = join(env.dir(), 'credentials');
+    writeFileSync(credentials, '[base]\naws_access_key_id = test\naws_secret_access_key = test\n');
+    const saved = [process.env.AWS_CONFIG_FILE, process.env.AWS_SHARED_CREDENTIALS_FILE];
+    process.env.AWS_CONFIG_FILE = config;
+    process.env.AWS_SHARED_CREDENTIALS_FILE = credentials;
+    try {
+      const r = await cli('migrate', 'sg', ...SERIAL, '--region', SRC_REGION, '--dst-region', DST_REGION, '--src-profile', 'src', '--dst-profile', 'dst',
+        '--dst-vpc', w.dstVpc, '--tag', 'env=prod', '--yes', '--journal', journal());
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`migrate 3 security groups ${SRC_ACCOUNT}/${SRC_REGION} → ${DST_ACCOUNT}/${DST_REGION} ${w.dstVpc} (3 to create)`);
+      await expectMigratedWorld(dst, w);
+    } finally {
+      [process.env.AWS_CONFIG_FILE, process.env.AWS_SHARED_CREDENTIALS_FILE] = saved;
+    }
   });
 });
