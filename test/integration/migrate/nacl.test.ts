@@ -100,6 +100,25 @@ describe.skipIf(!url)('migrate nacl across accounts and regions', () => {
     expect((copy.Entries ?? []).map(entryLine).sort()).toEqual(SOURCE_ENTRIES.filter((l) => !l.startsWith('ingress 140 ')));
   });
 
+  it('--src-vpc copies every NACL of the VPC, the default one as a NACL of its own', async () => {
+    const sourceDefault = (await aclsOf(src, w.srcVpc)).find((a) => a.IsDefault)!;
+    const r = await migrate('--src-vpc', w.srcVpc, '--associate-by', 'cidr', '--yes');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const copies = copyOf(await aclsOf(dst, w.dstVpc));
+    const sourceOf = (a: NetworkAcl) => a.Tags!.find((t) => t.Key === 'ruleport:source')!.Value;
+    expect(copies.map(sourceOf).sort()).toEqual([w.acl, sourceDefault.NetworkAclId!].map((id) => `${SRC_ACCOUNT}/${SRC_REGION}/${id}`).sort());
+    const copyOfDefault = copies.find((a) => sourceOf(a)!.endsWith(sourceDefault.NetworkAclId!))!;
+    expect(copyOfDefault.IsDefault).toBe(false);
+    const own = (a: NetworkAcl) => (a.Entries ?? []).filter((e) => e.RuleNumber! < 32767).map(entryLine).sort();
+    // A default NACL allows everything in both directions (rule 100; the VPC has no IPv6 block, so no rule 101).
+    expect(own(sourceDefault)).toEqual(['egress 100 allow -1 0.0.0.0/0', 'ingress 100 allow -1 0.0.0.0/0']);
+    expect(own(copyOfDefault)).toEqual(own(sourceDefault));
+    // The third source subnet (10.0.3.0/24, on the default NACL) has no destination subnet with its CIDR.
+    expect(r.stdout).toContain(`note: subnet ${w.srcSubnets[2]} (10.0.3.0/24) of ${sourceDefault.NetworkAclId}: no destination subnet has this CIDR`);
+    expect(copyOfDefault.Associations ?? []).toEqual([]);
+  });
+
   it('catches more than 20 entries in a direction in the plan, before any write', async () => {
     for (let i = 0; i < 15; i++) {
       await src.client.send(
