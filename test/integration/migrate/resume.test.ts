@@ -51,8 +51,9 @@ describe.skipIf(!url)('an interrupted migration re-runs to convergence', () => {
     ({ src, dst } = await freshSides());
   });
 
-  // The plan has 11 changes: a prefix list, 3 groups, 5 authorizes, 2 revokes of the automatic egress rule. After 0
-  // calls, `after`: the prefix list exists but its id never arrived — the re-run must adopt it, not copy it again.
+  // The plan has 11 changes, one call each: a prefix list (1), 3 groups (2-4), 2 revokes of the automatic egress
+  // rule (5-6), 5 authorizes (7-11). After 0 calls, `after`: the prefix list exists but its id never arrived — the
+  // re-run must adopt it, not copy it again.
   it.each([
     [0, 'before'],
     [0, 'after'],

@@ -22,6 +22,8 @@ import {
   cliOnTerminal,
   createGroup,
   destinationSnapshot,
+  dropAutomaticEgress,
+  egress,
   freshSides,
   groupsOf,
   ingress,
@@ -152,6 +154,18 @@ describe.skipIf(!url)('migrate sg across accounts and regions', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('61 ingress IPv4 rules exceed the quota of 60 per group');
     expect(await destinationSnapshot(dst, w.dstVpc)).toEqual(before);
+  });
+
+  it('a group with 60 egress rules and no allow-all fits its copy: the automatic egress rule goes before they are added', async () => {
+    const outbound = await createGroup(src, w.srcVpc, 'outbound', 'egress only', { env: 'out' });
+    await dropAutomaticEgress(src, outbound);
+    const sixty = Array.from({ length: 60 }, (_, i) => `10.1.${i}.0/24`);
+    await egress(src, outbound, [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: sixty.map((CidrIp) => ({ CidrIp })) }]);
+    const r = await migrate('--tag', 'env=out', '--yes');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const copy = (await groupsOf(dst, w.dstVpc)).find((g) => g.GroupName === 'outbound')!;
+    expect(rulesOf(copy, {})).toEqual({ ingress: [], egress: sixty.map((c) => `tcp 443:443 ${c}`).sort() });
   });
 
   it('bad input — unknown ids, a missing destination VPC, a malformed id — is one clear error and writes nothing', async () => {
