@@ -69,6 +69,32 @@ describe.skipIf(!url)('migrate nacl across accounts and regions', () => {
     expect(copyOf(await aclsOf(dst, w.dstVpc))).toHaveLength(1);
   });
 
+  it('--dry-run lists the NACL, every entry with its number, and the subnet moves, and writes nothing', async () => {
+    const before = await destinationSnapshot(dst, w.dstVpc);
+    const r = await migrate('--nacl', w.acl, '--associate-by', 'cidr', '--dry-run');
+    expect(r.code).toBe(0);
+    const copy = `network ACL (new copy of ${w.acl})`;
+    const lines = r.stdout.split('\n');
+    for (const entry of [
+      `ingress #90 of ${copy}: deny tcp 22 from 203.0.113.0/24`,
+      `ingress #100 of ${copy}: allow tcp 22-443 from 0.0.0.0/0`,
+      `ingress #110 of ${copy}: allow tcp 443 from ::/0`,
+      `ingress #140 of ${copy}: allow udp 1024-65535 from 0.0.0.0/0`,
+      `egress #100 of ${copy}: allow any to 0.0.0.0/0`,
+      `egress #101 of ${copy}: allow any to ::/0`,
+      `egress #200 of ${copy}: allow proto 47 to 192.0.2.0/24`,
+    ]) {
+      expect(lines).toContain(`  + ${entry}`);
+    }
+    expect(lines).toContain(`  + ${copy}`);
+    expect(lines.filter((l) => l.startsWith('  + ingress #') || l.startsWith('  + egress #'))).toHaveLength(9);
+    for (const [from, to] of [[w.srcSubnets[0], w.dstSubnets[0]], [w.srcSubnets[1], w.dstSubnets[1]]]) {
+      expect(r.stdout).toMatch(new RegExp(`association of ${to} \\(same cidr as ${from}\\): acl-[0-9a-f]+ → new copy of ${w.acl}`));
+    }
+    expect(r.stdout).toContain('dry run: nothing changed');
+    expect(await destinationSnapshot(dst, w.dstVpc)).toEqual(before);
+  });
+
   it('associates by an explicit map and by Name tag, and reports subnets it leaves alone', async () => {
     await src.client.send(new CreateTagsCommand({ Resources: [w.srcSubnets[1]!], Tags: [{ Key: 'Name', Value: 'private-b' }] }));
     await dst.client.send(new CreateTagsCommand({ Resources: [w.dstSubnets[2]!], Tags: [{ Key: 'Name', Value: 'private-b' }] }));
