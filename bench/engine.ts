@@ -9,22 +9,12 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { compare, PolicyIndex, ruleUse } from '../src/engine/index.js';
 import type { AddressItem, AddressMatch, Flow, Policy, Protocol, Rule } from '../src/model/index.js';
+import { prng } from './prng.js';
 import type { BenchRow } from './run.js';
+import { timeWithCpu } from './timing.js';
 
 const SIZES = [1_000, 10_000, 100_000];
 const CHILD_FLAG = '--engine-bench-size';
-
-/** A seeded generator, so every run measures the same policies. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rnd = () => number;
 const pick = (rnd: Rnd, k: number): number => Math.floor(rnd() * k);
@@ -181,16 +171,10 @@ function makeFlows(count: number, n: number): Flow[] {
   });
 }
 
-/**
- * Runs `f` once: its result, wall-clock milliseconds, and the process's CPU milliseconds (which tell how
- * much of the wall-clock time was waiting for a core on a busy machine; GC threads count in both).
- */
+/** Runs `f` once: its result, wall-clock milliseconds, and the process's CPU time as a label. */
 function time<T>(f: () => T): [T, number, string] {
-  const t = process.hrtime.bigint();
-  const c = process.cpuUsage();
-  const r = f();
-  const used = process.cpuUsage(c);
-  return [r, Number(process.hrtime.bigint() - t) / 1e6, `cpu ${Math.round((used.user + used.system) / 1000)} ms`];
+  const [r, ms, cpuMs] = timeWithCpu(f);
+  return [r, ms, `cpu ${Math.round(cpuMs)} ms`];
 }
 
 /** Every figure of one size, measured in this process. */

@@ -12,6 +12,8 @@ export const EXIT = {
   input: 2,
   /** Partial success: some items were not processed (e.g. servers not admitted). */
   partial: 3,
+  /** Interrupted: a second SIGINT/SIGTERM quits at once (128 + SIGINT, as a shell reports Ctrl-C). */
+  interrupted: 130,
 } as const;
 
 export abstract class RuleportError extends Error {

@@ -2,8 +2,9 @@
  * `migrate nacl`: copy network ACLs to a VPC of another (or the same) account and region, optionally moving
  * destination subnets onto the copies — plan, apply, verify.
  *
- * Reads: the selected NACLs, the destination VPC's NACLs (and subnets when associating). Writes: one create per NACL
- * (tags included), one call per entry (the API has no batch form), one association replacement per subnet.
+ * Reads: the selected NACLs, the destination VPC's NACLs (and subnets when associating), and the copies again before
+ * subnets move onto them. Writes: one create per NACL (tags included), one call per entry (the API has no batch
+ * form), one association replacement per subnet.
  */
 import type { NetworkAcl, Subnet } from '@aws-sdk/client-ec2';
 import { compare, type Comparison } from '../engine/index.js';
@@ -139,7 +140,10 @@ export interface NaclApplyOutcome {
 }
 
 /**
- * Applies the plan, journaling each change; stops at the first failure (a re-run resumes).
+ * Applies the plan, journaling each change; stops at the first failure (a re-run resumes). Subnets move onto the
+ * copies only once every copy has been read back and found to allow exactly what its source allows: a copy that
+ * came out different must not carry a subnet's traffic. When one does not, the moves are held back (the
+ * verification that follows reports the copy and the subnets left where they were).
  * `concurrency`: changes of one phase in flight at once (default APPLY_CONCURRENCY).
  */
 export async function applyNaclMigration(
@@ -148,19 +152,31 @@ export async function applyNaclMigration(
   options: { journal?: Journal; onProgress?: (p: MigrationProgress) => void; concurrency?: number } = {},
 ): Promise<NaclApplyOutcome> {
   const ids = new SlotIds();
-  const execute = naclExecutor(sides.dst.ec2(sides.dstRegion), ids);
+  const dstEc2 = sides.dst.ec2(sides.dstRegion);
+  const execute = naclExecutor(dstEc2, ids);
   const progress = progressReporter(m.plan.changes, m.dst.region, 'network ACLs', aclOfChange, options.onProgress);
-  const result = await applyInPhases(
-    m.plan,
-    async (c) => {
-      await execute(c);
-      progress.done(c);
-    },
-    naclPhase,
-    { ...(options.journal ? { journal: options.journal } : {}), ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
-  );
-  return { result, ids };
+  const apply = (changes: readonly NaclChange[]): Promise<ApplyResult> =>
+    applyInPhases(
+      { ...m.plan, changes },
+      async (c) => {
+        await execute(c);
+        progress.done(c);
+      },
+      naclPhase,
+      { ...(options.journal ? { journal: options.journal } : {}), ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
+    );
+  const isMove = (c: NaclChange): boolean => naclPhase(c) === ASSOCIATION_PHASE;
+  const moves = m.plan.changes.filter((c) => c.kind !== 'keep' && isMove(c));
+  const copies = await apply(m.plan.changes.filter((c) => !isMove(c)));
+  if (copies.failed.length > 0 || moves.length === 0) return { result: copies, ids };
+  const proven = aclVerdicts(m, ids, await describeNetworkAcls(dstEc2, { vpcId: m.dst.vpcId })).every((a) => a.comparison.equivalent);
+  if (!proven) return { result: copies, ids };
+  const moved = await apply(moves);
+  return { result: { applied: copies.applied + moved.applied, failed: moved.failed }, ids };
 }
+
+/** The phase of subnet moves: after every copy is complete (and proven, see applyNaclMigration). */
+const ASSOCIATION_PHASE = 2;
 
 /** NACLs, then their entries, then — once every copy is complete — the subnets that move onto them. */
 function naclPhase(c: NaclChange): number {
@@ -172,7 +188,7 @@ function naclPhase(c: NaclChange): number {
     case 'entry':
       return 1;
     case 'association':
-      return 2;
+      return ASSOCIATION_PHASE;
     default: {
       const never: never = o;
       throw new Error(`unknown NACL object ${JSON.stringify(never)}`);
@@ -219,16 +235,8 @@ export interface NaclVerification {
 export async function verifyNaclMigration(m: NaclMigration, sides: MigrationSides, applied?: NaclApplyOutcome): Promise<NaclVerification> {
   const ids = applied?.ids ?? new SlotIds();
   const dstEc2 = sides.dst.ec2(sides.dstRegion);
-  const copyIds = m.copies.map((c) => ids.resolve(c.slot));
   const readBack = applied && applied.result.applied > 0 ? await describeNetworkAcls(dstEc2, { vpcId: m.dst.vpcId }) : m.destinationAcls;
-  const byId = new Map(readBack.map((a) => [a.NetworkAclId!, a]));
-  const acls = m.copies.map((c, i) => {
-    const copyId = copyIds[i]!;
-    const acl = byId.get(copyId);
-    if (!acl) throw new VerificationError(`copy ${copyId} of ${c.sourceId} was not found in ${m.dst.vpcId}`);
-    const copy = parseNetworkAcls([acl], `aws:${m.dst.region}/${copyId}`)[0]!;
-    return { sourceId: c.sourceId, copyId, comparison: compare(m.policies.get(c.sourceId)!, copy, { limit: 20 }) };
-  });
+  const acls = aclVerdicts(m, ids, readBack);
   const where = new Map<string, string>();
   for (const a of readBack) for (const s of a.Associations ?? []) if (s.SubnetId) where.set(s.SubnetId, a.NetworkAclId!);
   const associations = m.associations.map((d) => {
@@ -237,6 +245,18 @@ export async function verifyNaclMigration(m: NaclMigration, sides: MigrationSide
     return { subnetId: d.subnetId, aclId, ...(actual ? { actual } : {}), ok: actual === aclId };
   });
   return { equivalent: acls.every((a) => a.comparison.equivalent) && associations.every((a) => a.ok), acls, associations };
+}
+
+/** Compares every copy, as read back, with its source. */
+function aclVerdicts(m: NaclMigration, ids: SlotIds, readBack: readonly NetworkAcl[]): AclVerdict[] {
+  const byId = new Map(readBack.map((a) => [a.NetworkAclId!, a]));
+  return m.copies.map((c) => {
+    const copyId = ids.resolve(c.slot);
+    const acl = byId.get(copyId);
+    if (!acl) throw new VerificationError(`copy ${copyId} of ${c.sourceId} was not found in ${m.dst.vpcId}`);
+    const copy = parseNetworkAcls([acl], `aws:${m.dst.region}/${copyId}`)[0]!;
+    return { sourceId: c.sourceId, copyId, comparison: compare(m.policies.get(c.sourceId)!, copy, { limit: 20 }) };
+  });
 }
 
 export function naclVerificationError(v: NaclVerification): RuleportError {

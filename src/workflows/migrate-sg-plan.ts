@@ -1,9 +1,11 @@
 /**
  * The plan of a security group migration, computed from what the source and the destination hold. Pure.
  *
- * Groups are created first (each with its tags, one call), then rules (one authorize per group and direction, all
- * references resolved to destination ids), then removals: the automatic allow-all egress of a copy whose source has
- * none, and with `--prune` the rules a copy has that its source lost. A copy found by its ownership tag is adopted
+ * Groups are created first (each with its tags, one call), then the automatic allow-all egress rule of a copy whose
+ * source has none is revoked (it counts toward the rule quota, so it goes before anything is added), then rules
+ * (one authorize per group and direction, all references resolved to destination ids), and last, with `--prune`,
+ * the rules a copy has that its source lost (after the additions: a copy in use keeps every flow its source allows
+ * throughout). The quota is checked on the largest state a copy passes through. A copy found by its ownership tag is adopted
  * and only what it lacks is added, so a re-run after a crash converges and a converged migration plans nothing.
  */
 import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
@@ -49,8 +51,11 @@ export type SgPayload =
       readonly tags: Readonly<Record<string, string>>;
     }
   | { readonly kind: 'tags'; readonly groupId: string; readonly tags: Readonly<Record<string, string>> }
-  /** Rules of one direction of a group: authorized (create), revoked (delete) or re-described (update). */
-  | { readonly kind: 'rules'; readonly group: Slot; readonly direction: Direction; readonly permissions: readonly IpPermission[] };
+  /**
+   * Rules of one direction of a group: authorized (create), revoked (delete) or re-described (update). `automatic`
+   * marks the revoke of the allow-all egress rule AWS adds to every new group.
+   */
+  | { readonly kind: 'rules'; readonly group: Slot; readonly direction: Direction; readonly permissions: readonly IpPermission[]; readonly automatic?: true };
 
 export type SgChange = Change<SgPayload>;
 
@@ -124,9 +129,10 @@ export function planSgMigration(input: SgPlanInput): SgMigrationPlan {
     slots.set(c.sourceId, c.slot);
     names.set(c.slot, c.name);
   }
-  const changes: { lists: SgChange[]; creates: SgChange[]; tags: SgChange[]; adds: SgChange[]; describe: SgChange[]; removes: SgChange[]; keeps: SgChange[] } = {
+  const changes: { lists: SgChange[]; creates: SgChange[]; revokes: SgChange[]; tags: SgChange[]; adds: SgChange[]; describe: SgChange[]; removes: SgChange[]; keeps: SgChange[] } = {
     lists: [],
     creates: [],
+    revokes: [],
     tags: [],
     adds: [],
     describe: [],
@@ -159,10 +165,12 @@ export function planSgMigration(input: SgPlanInput): SgMigrationPlan {
     const surplus = have.filter((a) => !wantBy.has(atomKey(a)));
     const automatic = surplus.filter((a) => copy.state !== 'default' && atomKey(a) === atomKey(AUTOMATIC_EGRESS) && !a.description);
     const prunable = surplus.filter((a) => !automatic.includes(a));
-    const remove = [...automatic, ...(input.prune && copy.state !== 'default' ? prunable : [])];
+    const pruned = input.prune && copy.state !== 'default' ? prunable : [];
+    const remove = [...automatic, ...pruned];
     if (remove.length < surplus.length) extras.set(copy.sourceId, surplus.length - remove.length);
 
-    const resulting = copy.state === 'default' ? [...have, ...add] : want;
+    // The largest state: the automatic rule is gone before the additions, pruned rules go after them.
+    const resulting = [...have.filter((a) => !automatic.includes(a)), ...add];
     const rendered = { ingress: atomPermissions(resulting.filter((a) => a.direction === 'ingress')), egress: atomPermissions(resulting.filter((a) => a.direction === 'egress')) };
     quota.push(...sgQuotaProblems(`${copy.name} (copy of ${copy.sourceId})`, rendered, undefined, maxEntries));
 
@@ -208,10 +216,14 @@ export function planSgMigration(input: SgPlanInput): SgMigrationPlan {
         });
         changed = true;
       }
-      const removes = mine(remove);
+      const revokes = mine(automatic);
+      if (revokes.length > 0) {
+        changes.revokes.push({ kind: 'delete', target, object: `automatic allow-all egress rule of ${label}`, before: { kind: 'rules', group: copy.slot, direction, permissions: revokes, automatic: true } });
+        changed = true;
+      }
+      const removes = mine(pruned);
       if (removes.length > 0) {
-        const what = remove.every((a) => automatic.includes(a) || a.direction !== direction) ? 'automatic allow-all egress rule' : `${direction} rules the source lacks (--prune)`;
-        changes.removes.push({ kind: 'delete', target, object: `${what} of ${label}`, before: { kind: 'rules', group: copy.slot, direction, permissions: removes } });
+        changes.removes.push({ kind: 'delete', target, object: `${direction} rules the source lacks (--prune) of ${label}`, before: { kind: 'rules', group: copy.slot, direction, permissions: removes } });
         changed = true;
       }
     }
@@ -241,7 +253,7 @@ export function planSgMigration(input: SgPlanInput): SgMigrationPlan {
   return {
     plan: {
       title,
-      changes: [...changes.lists, ...changes.creates, ...changes.tags, ...changes.adds, ...changes.describe, ...changes.removes, ...changes.keeps],
+      changes: [...changes.lists, ...changes.creates, ...changes.revokes, ...changes.tags, ...changes.adds, ...changes.describe, ...changes.removes, ...changes.keeps],
       notes,
       lossy,
     },

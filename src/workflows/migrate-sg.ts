@@ -3,8 +3,8 @@
  *
  * Reads: the selection and the closure of its references in the source, the prefix lists its rules use, and every
  * group of the destination VPC (one pass). Writes: per group one create (tags included) and one authorize per
- * direction, plus a revoke of the automatic egress rule where the source has none. Verification reads the copies
- * back once and compares each with its source in the flow-space engine.
+ * direction, plus a revoke of the automatic egress rule (before the authorizes) where the source has none.
+ * Verification reads the copies back once and compares each with its source in the flow-space engine.
  */
 import type { SecurityGroup } from '@aws-sdk/client-ec2';
 import { InputError, RuleportError, VerificationError } from '../model/index.js';
@@ -166,11 +166,13 @@ export async function applySgMigration(
   return { result, ids };
 }
 
-/** Prefix lists, then groups, then their rules and tags, then descriptions, then removals. */
+/**
+ * Prefix lists, then groups, then the automatic egress rules revoked (they count toward the quota), then rules and
+ * tags, then descriptions, then what --prune removes (last: a copy in use keeps every flow its source allows).
+ */
 function sgPhase(c: SgChange): number {
   const o = c.kind === 'create' || c.kind === 'update' ? c.after : c.kind === 'delete' ? c.before : undefined;
-  if (c.kind === 'delete') return 4;
-  if (o === undefined) return 5;
+  if (o === undefined) return 6;
   switch (o.kind) {
     case 'prefix-list':
     case 'prefix-list-entries':
@@ -178,9 +180,9 @@ function sgPhase(c: SgChange): number {
     case 'security-group':
       return 1;
     case 'tags':
-      return 2;
+      return 3;
     case 'rules':
-      return c.kind === 'create' ? 2 : 3;
+      return c.kind === 'delete' ? (o.automatic ? 2 : 5) : c.kind === 'create' ? 3 : 4;
     default: {
       const never: never = o;
       throw new Error(`unknown security-group object ${JSON.stringify(never)}`);

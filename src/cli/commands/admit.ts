@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { InputError, toInt } from '../../model/index.js';
+import { EXIT, InputError, toInt } from '../../model/index.js';
 import { DEFAULT_JOURNAL, formatPlan, Journal, newRunId, type Plan } from '../../plan/index.js';
 import { connectHaloServers } from '../../platforms/halo/servers-client.js';
 import {
@@ -213,7 +213,7 @@ async function withStopSignals<T>(env: CommandEnv, work: (stop: AbortSignal) => 
   const controller = new AbortController();
   let received: string | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (received !== undefined) process.exit(130);
+    if (received !== undefined) process.exit(EXIT.interrupted);
     received = signal;
     env.io.stderr.write(`\n${signal}: finishing the servers in flight, then stopping (again to quit now)\n`);
     controller.abort();

@@ -1,6 +1,7 @@
 /**
  * `--watch` as a real process: it admits a server added after it started; on SIGTERM or SIGINT it finishes the
- * servers in flight, starts no others, and exits with the session's report (0 all admitted, 3 otherwise).
+ * servers in flight, starts no others, and exits with the session's report (0 all admitted, 3 otherwise); a second
+ * signal quits at once with 130.
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -82,6 +83,21 @@ function startWatch(from: string, to: string, extra: readonly string[] = []): Wa
   child.stderr.on('data', (c) => (stderr += String(c)));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, lines, stderr: () => stderr, exited };
+}
+
+/** Resolves once the watcher's stderr contains `text`. */
+function stderrShows(w: Watcher, text: string, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (w.stderr().includes(text)) return resolve();
+    const timer = setTimeout(() => reject(new Error(`stderr never showed ${JSON.stringify(text)}; got ${JSON.stringify(w.stderr())}`)), timeoutMs);
+    const check = (): void => {
+      if (!w.stderr().includes(text)) return;
+      clearTimeout(timer);
+      w.child.stderr.off('data', check);
+      resolve();
+    };
+    w.child.stderr.on('data', check);
+  });
 }
 
 /** Waits until the simulator has a scan of `serverId`. */
@@ -169,6 +185,24 @@ describe('ruleport admit --watch', () => {
       expect(byHost[first!]).toMatchObject({ result: 'pass', action: 'moved' });
       expect(byHost[other]).toMatchObject({ result: 'not-scanned', action: 'kept', reason: 'stopped before this server was scanned' });
       expect(final.totals).toEqual({ servers: 2, admitted: 1, notAdmitted: 1, moveFailed: 0 });
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('a second signal quits at once with 130, leaving the server in flight where it was', async () => {
+    sim.load({ groups: [{ name: 'QuitDirty' }, { name: 'QuitClean' }] });
+    // The scan outlasts the test by far: only the second signal can end the process while it is in flight.
+    const id = server(sim, 'QuitDirty', 'quit-a', [{ kind: 'slow', ms: 60_000 }]);
+    const watcher = startWatch('QuitDirty', 'QuitClean', ['--timeout', '120s']);
+    const { child, exited } = watcher;
+    try {
+      await scanStarted(id);
+      child.kill('SIGINT');
+      await stderrShows(watcher, 'SIGINT: finishing the servers in flight');
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(placement(sim)['quit-a']).toBe('QuitDirty');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }

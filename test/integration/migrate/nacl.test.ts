@@ -4,8 +4,7 @@ import type { NetworkAcl, NetworkAclEntry } from '@aws-sdk/client-ec2';
 import { CreateNetworkAclEntryCommand, CreateTagsCommand, DeleteNetworkAclEntryCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
-import { ec2For, resetMoto } from '../../harness/moto.js';
-import { CROSS, SERIAL, DST_ACCOUNT, DST_REGION, SRC_ACCOUNT, SRC_REGION, aclsOf, buildNaclWorld, cli, cliEnvironment, destinationSnapshot, url, type NaclWorld } from './world.js';
+import { CROSS, SERIAL, DST_ACCOUNT, DST_REGION, SRC_ACCOUNT, SRC_REGION, aclsOf, buildNaclWorld, cli, cliEnvironment, destinationSnapshot, freshSides, url, type NaclWorld } from './world.js';
 
 /** `ingress 100 allow 6 0.0.0.0/0 22-443` */
 function entryLine(e: NetworkAclEntry): string {
@@ -43,9 +42,7 @@ describe.skipIf(!url)('migrate nacl across accounts and regions', () => {
   beforeAll(() => env.install());
   afterAll(() => env.restore());
   beforeEach(async () => {
-    await resetMoto(url);
-    src = ec2For(url, SRC_REGION, SRC_ACCOUNT);
-    dst = ec2For(url, DST_REGION, DST_ACCOUNT);
+    ({ src, dst } = await freshSides());
     w = await buildNaclWorld(src, dst);
   });
 
@@ -70,6 +67,32 @@ describe.skipIf(!url)('migrate nacl across accounts and regions', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('no changes');
     expect(copyOf(await aclsOf(dst, w.dstVpc))).toHaveLength(1);
+  });
+
+  it('--dry-run lists the NACL, every entry with its number, and the subnet moves, and writes nothing', async () => {
+    const before = await destinationSnapshot(dst, w.dstVpc);
+    const r = await migrate('--nacl', w.acl, '--associate-by', 'cidr', '--dry-run');
+    expect(r.code).toBe(0);
+    const copy = `network ACL (new copy of ${w.acl})`;
+    const lines = r.stdout.split('\n');
+    for (const entry of [
+      `ingress #90 of ${copy}: deny tcp 22 from 203.0.113.0/24`,
+      `ingress #100 of ${copy}: allow tcp 22-443 from 0.0.0.0/0`,
+      `ingress #110 of ${copy}: allow tcp 443 from ::/0`,
+      `ingress #140 of ${copy}: allow udp 1024-65535 from 0.0.0.0/0`,
+      `egress #100 of ${copy}: allow any to 0.0.0.0/0`,
+      `egress #101 of ${copy}: allow any to ::/0`,
+      `egress #200 of ${copy}: allow proto 47 to 192.0.2.0/24`,
+    ]) {
+      expect(lines).toContain(`  + ${entry}`);
+    }
+    expect(lines).toContain(`  + ${copy}`);
+    expect(lines.filter((l) => l.startsWith('  + ingress #') || l.startsWith('  + egress #'))).toHaveLength(9);
+    for (const [from, to] of [[w.srcSubnets[0], w.dstSubnets[0]], [w.srcSubnets[1], w.dstSubnets[1]]]) {
+      expect(r.stdout).toMatch(new RegExp(`association of ${to} \\(same cidr as ${from}\\): acl-[0-9a-f]+ → new copy of ${w.acl}`));
+    }
+    expect(r.stdout).toContain('dry run: nothing changed');
+    expect(await destinationSnapshot(dst, w.dstVpc)).toEqual(before);
   });
 
   it('associates by an explicit map and by Name tag, and reports subnets it leaves alone', async () => {
@@ -101,6 +124,25 @@ describe.skipIf(!url)('migrate nacl across accounts and regions', () => {
     expect(pruned.code).toBe(0);
     const copy = copyOf(await aclsOf(dst, w.dstVpc))[0]!;
     expect((copy.Entries ?? []).map(entryLine).sort()).toEqual(SOURCE_ENTRIES.filter((l) => !l.startsWith('ingress 140 ')));
+  });
+
+  it('--src-vpc copies every NACL of the VPC, the default one as a NACL of its own', async () => {
+    const sourceDefault = (await aclsOf(src, w.srcVpc)).find((a) => a.IsDefault)!;
+    const r = await migrate('--src-vpc', w.srcVpc, '--associate-by', 'cidr', '--yes');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const copies = copyOf(await aclsOf(dst, w.dstVpc));
+    const sourceOf = (a: NetworkAcl) => a.Tags!.find((t) => t.Key === 'ruleport:source')!.Value;
+    expect(copies.map(sourceOf).sort()).toEqual([w.acl, sourceDefault.NetworkAclId!].map((id) => `${SRC_ACCOUNT}/${SRC_REGION}/${id}`).sort());
+    const copyOfDefault = copies.find((a) => sourceOf(a)!.endsWith(sourceDefault.NetworkAclId!))!;
+    expect(copyOfDefault.IsDefault).toBe(false);
+    const own = (a: NetworkAcl) => (a.Entries ?? []).filter((e) => e.RuleNumber! < 32767).map(entryLine).sort();
+    // A default NACL allows everything in both directions (rule 100; the VPC has no IPv6 block, so no rule 101).
+    expect(own(sourceDefault)).toEqual(['egress 100 allow -1 0.0.0.0/0', 'ingress 100 allow -1 0.0.0.0/0']);
+    expect(own(copyOfDefault)).toEqual(own(sourceDefault));
+    // The third source subnet (10.0.3.0/24, on the default NACL) has no destination subnet with its CIDR.
+    expect(r.stdout).toContain(`note: subnet ${w.srcSubnets[2]} (10.0.3.0/24) of ${sourceDefault.NetworkAclId}: no destination subnet has this CIDR`);
+    expect(copyOfDefault.Associations ?? []).toEqual([]);
   });
 
   it('catches more than 20 entries in a direction in the plan, before any write', async () => {

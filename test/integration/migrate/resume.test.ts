@@ -7,44 +7,23 @@ import { join } from 'node:path';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
-import type { WorkflowContext } from '../../../src/workflows/context.js';
 import { applyNaclMigration, prepareNaclMigration } from '../../../src/workflows/migrate-nacl.js';
 import { NACL_SELECTION, SG_SELECTION, parseSelection } from '../../../src/workflows/migrate-selection.js';
-import { migrationSides, type MigrationSides } from '../../../src/workflows/migrate-sessions.js';
 import { applySgMigration, prepareSgMigration } from '../../../src/workflows/migrate-sg.js';
-import { ec2For, resetMoto } from '../../harness/moto.js';
 import { expectMigratedWorld } from './expectations.js';
 import {
   CROSS,
   SERIAL,
-  DST_ACCOUNT,
   DST_REGION,
-  SRC_ACCOUNT,
-  SRC_REGION,
   aclsOf,
   buildNaclWorld,
   buildSgWorld,
   cli,
   cliEnvironment,
-  roleArn,
+  freshSides,
   url,
+  workflowSides,
 } from './world.js';
-
-const ctx: WorkflowContext = { connection: {}, warn: () => {}, debug: () => {} };
-
-function sides(): MigrationSides {
-  return migrationSides(
-    {
-      src: { roleArn: roleArn(SRC_ACCOUNT) },
-      dst: { roleArn: roleArn(DST_ACCOUNT) },
-      srcRegion: SRC_REGION,
-      dstRegion: DST_REGION,
-      endpointUrl: url,
-      session: { credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 },
-    },
-    ctx,
-  );
-}
 
 /** Fails every call after the first `k`: before sending it (`before`) or after AWS answered it (`after`). */
 function failAfter(client: EC2Client, k: number, when: 'before' | 'after'): () => string[] {
@@ -69,21 +48,22 @@ describe.skipIf(!url)('an interrupted migration re-runs to convergence', () => {
   beforeAll(() => env.install());
   afterAll(() => env.restore());
   beforeEach(async () => {
-    await resetMoto(url);
-    src = ec2For(url, SRC_REGION, SRC_ACCOUNT);
-    dst = ec2For(url, DST_REGION, DST_ACCOUNT);
+    ({ src, dst } = await freshSides());
   });
 
-  // The plan has 11 changes: a prefix list, 3 groups, 5 authorizes, 2 revokes of the automatic egress rule.
+  // The plan has 11 changes, one call each: a prefix list (1), 3 groups (2-4), 2 revokes of the automatic egress
+  // rule (5-6), 5 authorizes (7-11). After 0 calls, `after`: the prefix list exists but its id never arrived — the
+  // re-run must adopt it, not copy it again.
   it.each([
     [0, 'before'],
+    [0, 'after'],
     [2, 'after'],
     [3, 'after'],
     [6, 'before'],
     [9, 'after'],
   ] as const)('security groups: failure after %i calls (%s the call reaches AWS)', async (k, when) => {
     const w = await buildSgWorld(src, dst);
-    const s = sides();
+    const s = workflowSides();
     const request = { selection: parseSelection(SG_SELECTION, { tags: ['env=prod'] }), dstVpc: w.dstVpc, includeReferenced: false, dropUnresolved: false, prune: false, prefixListMap: new Map() };
     const m = await prepareSgMigration(request, s);
     expect(m.plan.changes).toHaveLength(11);
@@ -105,12 +85,17 @@ describe.skipIf(!url)('an interrupted migration re-runs to convergence', () => {
     expect(again.stdout).toContain('no changes');
   });
 
+  // 12 changes in 15 calls: the NACL (1), 9 entries (2-10), the copy read back before subnets move onto it (11),
+  // then per subnet a read of its association and the replacement (12-15). After 0 calls, `after`: the copy exists
+  // but its id never arrived; after 12, `after`: one subnet moved without the answer, the other not yet.
   it.each([
+    [0, 'after'],
     [1, 'after'],
     [5, 'before'],
+    [12, 'after'],
   ] as const)('network ACLs: failure after %i calls (%s the call reaches AWS)', async (k, when) => {
     const w = await buildNaclWorld(src, dst);
-    const s = sides();
+    const s = workflowSides();
     const m = await prepareNaclMigration({ selection: parseSelection(NACL_SELECTION, { ids: [w.acl] }), dstVpc: w.dstVpc, prune: false, associate: new Map(), associateBy: 'cidr' }, s);
     failAfter(s.dst.ec2(DST_REGION).client, k, when);
     const first = await applyNaclMigration(m, s, { concurrency: 1 });

@@ -2,12 +2,11 @@
  * `ruleport migrate sg` against moto: two accounts (AssumeRole), two regions. The destination is read back with
  * the SDK and checked against hand-written expectations of what each copy must hold (expectations.ts).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
-import { ec2For, resetMoto } from '../../harness/moto.js';
 import { createPrefixList, createVpc } from '../aws/world.js';
 import { expectMigratedWorld, rulesOf } from './expectations.js';
 import {
@@ -23,6 +22,9 @@ import {
   cliOnTerminal,
   createGroup,
   destinationSnapshot,
+  dropAutomaticEgress,
+  egress,
+  freshSides,
   groupsOf,
   ingress,
   url,
@@ -41,9 +43,7 @@ describe.skipIf(!url)('migrate sg across accounts and regions', () => {
   beforeAll(() => env.install());
   afterAll(() => env.restore());
   beforeEach(async () => {
-    await resetMoto(url);
-    src = ec2For(url, SRC_REGION, SRC_ACCOUNT);
-    dst = ec2For(url, DST_REGION, DST_ACCOUNT);
+    ({ src, dst } = await freshSides());
     w = await buildSgWorld(src, dst);
   });
 
@@ -156,6 +156,18 @@ describe.skipIf(!url)('migrate sg across accounts and regions', () => {
     expect(await destinationSnapshot(dst, w.dstVpc)).toEqual(before);
   });
 
+  it('a group with 60 egress rules and no allow-all fits its copy: the automatic egress rule goes before they are added', async () => {
+    const outbound = await createGroup(src, w.srcVpc, 'outbound', 'egress only', { env: 'out' });
+    await dropAutomaticEgress(src, outbound);
+    const sixty = Array.from({ length: 60 }, (_, i) => `10.1.${i}.0/24`);
+    await egress(src, outbound, [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: sixty.map((CidrIp) => ({ CidrIp })) }]);
+    const r = await migrate('--tag', 'env=out', '--yes');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const copy = (await groupsOf(dst, w.dstVpc)).find((g) => g.GroupName === 'outbound')!;
+    expect(rulesOf(copy, {})).toEqual({ ingress: [], egress: sixty.map((c) => `tcp 443:443 ${c}`).sort() });
+  });
+
   it('bad input — unknown ids, a missing destination VPC, a malformed id — is one clear error and writes nothing', async () => {
     const before = await destinationSnapshot(dst, w.dstVpc);
     const unknown = await migrate('--sg', w.web, '--sg', 'sg-0123456789abcdef0', '--sg', 'sg-0fedcba9876543210', '--yes');
@@ -207,9 +219,7 @@ describe.skipIf(!url)('migrate sg across accounts and regions', () => {
     expect(frames.at(-1)).toBe(`${DST_REGION}: 3/3 security groups, 11/11 changes\n`);
     expect(frames).toHaveLength(12);
 
-    await resetMoto(url);
-    src = ec2For(url, SRC_REGION, SRC_ACCOUNT);
-    dst = ec2For(url, DST_REGION, DST_ACCOUNT);
+    ({ src, dst } = await freshSides());
     w = await buildSgWorld(src, dst);
     const json = await cliOnTerminal('migrate', 'sg', ...SERIAL, ...CROSS, '--dst-vpc', w.dstVpc, '--journal', journal(), '--tag', 'env=prod', '--yes', '--json');
     expect(json.code).toBe(0);
@@ -253,5 +263,26 @@ describe.skipIf(!url)('migrate sg across accounts and regions', () => {
     expect(rulesOf(app, { [w.s3]: 's3', [web.GroupId!]: 'web' }).egress).toContain('tcp 443:443 pl:s3');
     expect(rulesOf(web, { [w.office]: 'office' }).ingress).toContain('tcp 80:80 pl:office');
     expect(r.stdout).not.toContain('prefix list office (new copy');
+  });
+
+  it('--src-profile and --dst-profile: each side is the account its profile assumes a role in', async () => {
+    const config = join(env.dir(), 'config');
+    const role = (account: string) => `role_arn = arn:aws:iam::${account}:role/ruleport-migrate\nsource_profile = base\n`;
+    writeFileSync(config, `[profile src]\n${role(SRC_ACCOUNT)}\n[profile dst]\n${role(DST_ACCOUNT)}`);
+    const credentials = join(env.dir(), 'credentials');
+    writeFileSync(credentials, '[base]\naws_access_key_id = test\naws_secret_access_key = test\n');
+    const saved = [process.env.AWS_CONFIG_FILE, process.env.AWS_SHARED_CREDENTIALS_FILE];
+    process.env.AWS_CONFIG_FILE = config;
+    process.env.AWS_SHARED_CREDENTIALS_FILE = credentials;
+    try {
+      const r = await cli('migrate', 'sg', ...SERIAL, '--region', SRC_REGION, '--dst-region', DST_REGION, '--src-profile', 'src', '--dst-profile', 'dst',
+        '--dst-vpc', w.dstVpc, '--tag', 'env=prod', '--yes', '--journal', journal());
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`migrate 3 security groups ${SRC_ACCOUNT}/${SRC_REGION} → ${DST_ACCOUNT}/${DST_REGION} ${w.dstVpc} (3 to create)`);
+      await expectMigratedWorld(dst, w);
+    } finally {
+      [process.env.AWS_CONFIG_FILE, process.env.AWS_SHARED_CREDENTIALS_FILE] = saved;
+    }
   });
 });

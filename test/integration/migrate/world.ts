@@ -23,7 +23,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { run } from '../../../src/cli/run.js';
 import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
-import { motoUrlForWorker } from '../../harness/moto.js';
+import { migrationSides, type MigrationSides } from '../../../src/workflows/migrate-sessions.js';
+import { ec2For, motoUrlForWorker, resetMoto } from '../../harness/moto.js';
 import { createPrefixList, createSubnet, createVpc } from '../aws/world.js';
 
 export const url = motoUrlForWorker();
@@ -57,6 +58,27 @@ async function runCli(args: readonly string[], isTTY: boolean): Promise<CliResul
     stderr: { write: (s: string) => (stderr += s), isTTY },
   });
   return { code, stdout, stderr };
+}
+
+/** Resets moto and returns clients of the source (account and region) and of the destination. */
+export async function freshSides(): Promise<{ src: Ec2Handle; dst: Ec2Handle }> {
+  await resetMoto(url);
+  return { src: ec2For(url, SRC_REGION, SRC_ACCOUNT), dst: ec2For(url, DST_REGION, DST_ACCOUNT) };
+}
+
+/** The sides of a cross-account, cross-region migration for calling the workflow directly (no retries: failures show at once). */
+export function workflowSides(): MigrationSides {
+  return migrationSides(
+    {
+      src: { roleArn: roleArn(SRC_ACCOUNT) },
+      dst: { roleArn: roleArn(DST_ACCOUNT) },
+      srcRegion: SRC_REGION,
+      dstRegion: DST_REGION,
+      endpointUrl: url,
+      session: { credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 },
+    },
+    { connection: {}, warn: () => {}, debug: () => {} },
+  );
 }
 
 /**
