@@ -9,7 +9,7 @@ import { referenceAllows, ruleMatches } from './reference-evaluator.js';
 
 /**
  * Runs per property (fast-check draws a new seed each run and prints it with any counterexample; replay one
- * with `{ seed, path }` in the property's parameters). The whole file takes a few seconds.
+ * with `{ seed, path }` in the property's parameters). The whole file takes about ten seconds.
  */
 const RUNS = 1500;
 
