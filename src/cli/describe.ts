@@ -1,8 +1,6 @@
 /** Human text for model values: rules, address sides, protocols, regions. */
-import { formatIp, maxOf, type AddressMatch, type Policy, type Protocol, type Rule } from '../model/index.js';
-import type { Region } from '../engine/index.js';
-import { formatFlow } from '../model/index.js';
-import type { DiffRegion } from '../engine/index.js';
+import { formatFlow, formatIp, maxOf, type AddressMatch, type Policy, type Protocol, type Rule } from '../model/index.js';
+import type { DiffRegion, Region } from '../engine/index.js';
 
 export function describeProtocol(p: Protocol): string {
   switch (p.kind) {
@@ -92,4 +90,27 @@ function describePorts(region: Region): string {
 export function describeRegion(d: DiffRegion): string {
   const r = d.region;
   return `${r.direction} IPv${r.version} ${describePorts(r)} from ${describeSpan(r.version, r.src, d.from)} to ${describeSpan(r.version, r.dst, d.to)}  e.g. ${formatFlow(d.example)}`;
+}
+
+/**
+ * A differing region for `--json`: the same facts as `describeRegion`, in rule terms (protocol numbers, ports or
+ * ICMP type/code spans, CIDRs and references) rather than the engine's coordinates.
+ */
+export function regionJson(d: DiffRegion): object {
+  const r = d.region;
+  const [p0, p1] = r.protocol;
+  const [q0, q1] = r.port;
+  const span = (m: AddressMatch): string[] => (m.kind === 'any' ? ['any'] : describeAddresses(m).split(', '));
+  const kind = p0 === p1 && (p0 === 6 || p0 === 17) ? 'ports' : p0 === p1 && (p0 === 1 || p0 === 58) ? 'icmp' : undefined;
+  return {
+    direction: r.direction,
+    ipVersion: r.version,
+    protocols: [p0, p1],
+    ...(kind === 'ports' ? { ports: [q0, q1] } : {}),
+    ...(kind === 'icmp' ? { icmp: { first: { type: q0 >> 8, code: q0 & 255 }, last: { type: q1 >> 8, code: q1 & 255 } } } : {}),
+    from: span(d.from),
+    to: span(d.to),
+    example: d.example,
+    text: describeRegion(d),
+  };
 }

@@ -4,7 +4,7 @@ import { EXIT, type Policy } from '../../model/index.js';
 import { loadPolicy, parseLocation } from '../../workflows/locations.js';
 import { statefulnessCaveats } from '../../workflows/statefulness.js';
 import type { CommandEnv, GlobalOptions } from '../command-env.js';
-import { describeRegion } from '../describe.js';
+import { describeRegion, regionJson } from '../describe.js';
 import { toJson } from '../io.js';
 import { parseRefMap } from '../ref-map.js';
 import { addZoneOptions, zoneReadOptions, type ZoneFlags } from '../zone-options.js';
@@ -34,7 +34,7 @@ export function registerDiff(program: Command, env: CommandEnv): void {
 }
 
 export function diffJson(a: Policy, b: Policy, r: Comparison): object {
-  const side = (list: Comparison['onlyA']) => list.map((d) => ({ ...d.region, example: d.example, text: describeRegion(d) }));
+  const side = (list: Comparison['onlyA']) => list.map(regionJson);
   return {
     equivalent: r.equivalent,
     a: a.name,

@@ -134,6 +134,17 @@ describe('CLI on files', () => {
       expect(human.stdout).not.toContain('only sg-0000000000000000b allows');
       const json = JSON.parse((await ruleport('diff', a, b, '--json')).stdout) as { equivalent: boolean; onlyA: unknown[]; onlyB: unknown[] };
       expect([json.equivalent, json.onlyA.length, json.onlyB.length]).toEqual([false, 1, 0]);
+      // In rule terms, not engine coordinates.
+      expect(json.onlyA[0]).toEqual({
+        direction: 'ingress',
+        ipVersion: 4,
+        protocols: [6, 6],
+        ports: [22, 22],
+        from: ['10.0.128.0/17'],
+        to: ['0.0.0.0/0'],
+        example: { direction: 'ingress', protocol: 6, src: '10.0.128.0', dst: '0.0.0.0', port: 22 },
+        text: 'ingress IPv4 tcp 22 from 10.0.128.0/17 to any  e.g. tcp 10.0.128.0 -> 0.0.0.0:22',
+      });
     });
 
     it('adjacent port ranges and two halves of a CIDR are the same flows as the merged rule', async () => {
