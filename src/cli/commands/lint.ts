@@ -13,7 +13,10 @@ export type FindingKind = 'shadowed' | 'redundant' | 'risky';
 
 export interface Finding {
   readonly policy: string;
+  /** The rule's position in the policy, from 1, as `show` and the message's `#N` number it. */
   readonly rule: number;
+  /** The rule's own id where the platform has one (NACL rule number, SG rule id, PAN-OS rule name). */
+  readonly ruleId?: string;
   readonly kind: FindingKind;
   readonly message: string;
 }
@@ -36,7 +39,7 @@ export function registerLint(program: Command, env: CommandEnv): void {
       } else if (findings.length === 0) {
         env.io.stdout.write(`clean: ${policies.length} ${policies.length === 1 ? 'policy' : 'policies'}, no findings\n`);
       } else {
-        env.io.stdout.write(table(['policy', 'rule', 'finding', 'detail'], findings.map((f) => [f.policy, String(f.rule + 1), f.kind, f.message])));
+        env.io.stdout.write(table(['policy', 'rule', 'finding', 'detail'], findings.map((f) => [f.policy, String(f.rule), f.kind, f.message])));
       }
       env.setExit(findings.length === 0 ? EXIT.ok : EXIT.failed);
     });
@@ -45,8 +48,9 @@ export function registerLint(program: Command, env: CommandEnv): void {
 export function lintPolicy(policy: Policy): Finding[] {
   const use = ruleUse(policy);
   const out: Finding[] = [];
-  const add = (rule: number, kind: FindingKind, message: string): void => {
-    out.push({ policy: policy.name, rule, kind, message });
+  const add = (index: number, kind: FindingKind, message: string): void => {
+    const id = policy.rules[index]!.origin.id;
+    out.push({ policy: policy.name, rule: index + 1, ...(id !== undefined ? { ruleId: id } : {}), kind, message });
   };
   for (const i of use.shadowed) add(i, 'shadowed', `never decides: earlier rules cover it — ${describeRule(policy, i)}`);
   for (const i of use.redundant) add(i, 'redundant', `removing it changes nothing — ${describeRule(policy, i)}`);

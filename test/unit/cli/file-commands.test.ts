@@ -235,16 +235,20 @@ describe('CLI on files', () => {
           ]),
         ],
       });
-      type Findings = { clean: boolean; findings: { rule: number; kind: string }[] };
+      type Findings = { clean: boolean; findings: { rule: number; ruleId?: string; kind: string }[] };
       const onAcl = await ruleport('lint', acl, '--json');
       expect(onAcl.code).toBe(1);
-      expect((JSON.parse(onAcl.stdout) as Findings).findings.map((f) => [f.rule, f.kind])).toEqual([[2, 'shadowed'], [4, 'redundant'], [5, 'risky']]);
+      expect((JSON.parse(onAcl.stdout) as Findings).findings.map((f) => [f.rule, f.ruleId, f.kind])).toEqual([
+        [3, '120', 'shadowed'],
+        [5, '140', 'redundant'],
+        [6, '150', 'risky'],
+      ]);
       const onSg = JSON.parse((await ruleport('lint', sg, '--json')).stdout) as Findings;
       const kinds = onSg.findings.map((f) => [f.rule, f.kind]);
-      expect(kinds).toContainEqual([0, 'risky']);
-      expect(kinds).toContainEqual([3, 'risky']);
+      expect(kinds).toContainEqual([1, 'risky']);
+      expect(kinds).toContainEqual([4, 'risky']);
       // 80 from 10.1/16 adds nothing to 80 from 10/8 (the wider rule is still needed): only the narrower one is flagged.
-      expect(kinds.filter(([, k]) => k !== 'risky').map(([i]) => i)).toEqual([2]);
+      expect(kinds.filter(([, k]) => k !== 'risky').map(([i]) => i)).toEqual([3]);
       const table = await ruleport('lint', sg);
       expect(table.stdout).toMatch(/remote administration \(3389\) open to the internet/);
       expect(table.stdout).toMatch(/all udp ports open to the internet/);
