@@ -7,9 +7,10 @@
  * commands (any other name) instead, with no API call.
  *
  * Ownership: ruleport changes only rules and objects carrying its tag. A rule or object of the same name without
- * it stops the plan; ruleport rules of the same prefix that are no longer wanted are deleted. When the commit
- * fails, ruleport's candidate changes are reverted and other administrators' are left as they were
- * (./../platforms/panos/change-batch.ts).
+ * it stops the plan; ruleport rules of the same prefix that are no longer wanted are deleted, and so are ruleport's
+ * objects that nothing in the vsys refers to any more (../platforms/panos/unreferenced-objects.ts), in the same
+ * batch and commit. When the commit fails, ruleport's candidate changes are reverted and other administrators' are
+ * left as they were (./../platforms/panos/change-batch.ts).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { compare } from '../engine/index.js';
@@ -33,6 +34,7 @@ import {
 } from '../platforms/panos/objects.js';
 import { configVsyses, readVsys, type VsysConfig, type ZonePair } from '../platforms/panos/parse.js';
 import { renderRulebase, type ServiceMode } from '../platforms/panos/render.js';
+import { unreferencedObjects } from '../platforms/panos/unreferenced-objects.js';
 import { child, entries, entryNamed, type XNode } from '../platforms/panos/xml.js';
 import { checkObjectName, isObjectName, objectContainerXpath, rulesXpath } from '../platforms/panos/xpath.js';
 import type { WorkflowContext } from './context.js';
@@ -233,6 +235,14 @@ function planLive(
   if (!placed) {
     for (const r of desired) changes.push({ kind: 'move', target: where, object: `rule ${r.name}`, where: `before ${req.below}` });
   }
+  // Ruleport's objects no rule needs any more, judged in both configurations once the rules above are written.
+  const gc = unreferencedObjects([configs.candidate, configs.running], {
+    tag: RULEPORT_TAG,
+    wanted: new Set(objects.map((o) => `${o.kind}:${o.name}`)),
+    replacedRules: new Set([...desiredNames, ...stale.keys()]),
+    rules: desired,
+  });
+  for (const o of gc) changes.push({ kind: 'delete', target: where, object: `${o.kind} ${o.name}`, before: { kind: 'object', object: o } });
   const n = desired.length;
   return {
     title: `convert ${units.length} ${units.length === 1 ? 'policy' : 'policies'} from ${req.source} → ${n} PAN-OS rule${n === 1 ? '' : 's'} ${req.zones.from}→${req.zones.to} above "${req.below}" (${where}), one ${req.partialCommit ? 'partial ' : ''}commit`,

@@ -20,6 +20,7 @@ import {
   type PanosRuleObject,
 } from '../../platforms/panos/objects.js';
 import type { VsysConfig } from '../../platforms/panos/parse.js';
+import { unreferencedObjects } from '../../platforms/panos/unreferenced-objects.js';
 import { child, entries, members, parseXml, path, type XNode } from '../../platforms/panos/xml.js';
 import type { Change, Plan } from '../../plan/index.js';
 import type { DesiredRulebase } from './desired.js';
@@ -137,27 +138,10 @@ function planAgainst(
   }
   changes.push(...deletions);
 
-  // Objects nobody refers to any more. A reference is a member anywhere in the vsys but in the rules deleted here:
-  // rules that stay (desired or not), other rulebases (NAT, policy-based forwarding…), groups. The device refuses
-  // to delete a referenced object, and that refusal would fail (and revert) every run from then on.
-  const deletedRules = new Set(ruleEntries.filter((e) => deletions.some((d) => d.object === `rule ${e.attrs.name ?? ''}`)));
-  const referenced = new Set<string>();
-  const collect = (node: XNode): void => {
-    for (const [name, list] of node.children) {
-      for (const n of list) {
-        if (name === 'member') referenced.add(n.text.trim());
-        else if (!deletedRules.has(n)) collect(n);
-      }
-    }
-  };
-  collect(actual.vsys);
-  for (const r of desired.rules) for (const m of [...r.source, ...r.destination, ...r.service, ...r.application]) referenced.add(m);
-  for (const [key, e] of actualObjects) {
-    const [kind, ...rest] = key.split(':');
-    const name = rest.join(':');
-    if (kind === 'tag' || desiredObjects.has(key) || !owns(e) || referenced.has(name)) continue;
-    const current = objectFromXml(kind as PanosObject['kind'], e);
-    if (current) changes.push({ kind: 'delete', target, object: `${kind} ${name}`, before: { kind: 'object', object: current } });
+  // Objects nobody refers to any more (rules that stay, other rulebases, groups…: ../../platforms/panos/unreferenced-objects.ts).
+  const replacedRules = new Set([...desiredNames, ...deletions.map((d) => d.object.slice('rule '.length))]);
+  for (const o of unreferencedObjects([actual], { tag, wanted: new Set(desiredObjects.keys()), replacedRules, rules: desired.rules })) {
+    changes.push({ kind: 'delete', target, object: `${o.kind} ${o.name}`, before: { kind: 'object', object: o } });
   }
 
   // User-ID registrations of group tags.
