@@ -78,6 +78,11 @@ export function securityRules(scope: Scope): XmlElement[] {
   return childrenNamed(descend(scope.node, 'rulebase', 'security', 'rules'), 'entry');
 }
 
+/** The NAT rules of a scope's rulebase, in order. */
+export function natRules(scope: Scope): XmlElement[] {
+  return childrenNamed(descend(scope.node, 'rulebase', 'nat', 'rules'), 'entry');
+}
+
 /** The entries of one container in exactly this scope (no chaining). */
 export function scopeEntries(scope: Scope, container: string): XmlElement[] {
   return childrenNamed(childNamed(scope.node, container), 'entry');

@@ -2,6 +2,7 @@ import { parseAddressLiteral } from './ip-address.js';
 import {
   resolveName,
   scopeEntries,
+  natRules,
   securityRules,
   sharedScope,
   vsysScopes,
@@ -11,7 +12,10 @@ import {
 } from './object-lookup.js';
 import { childNamed, childrenNamed, type XmlElement } from './xml-tree.js';
 
-/** One `<member>` that names an object, with where it sits (in PAN-OS's `a -> b -> c` notation). */
+/**
+ * One `<member>` (or a single-valued field, such as a NAT rule's `<service>`) that names an object, with where it
+ * sits (in PAN-OS's `a -> b -> c` notation).
+ */
 export interface Reference {
   readonly scope: Scope;
   readonly location: string;
@@ -59,7 +63,32 @@ function membersOf(
   }
 }
 
-/** Every object reference in the configuration (security rules and groups, shared and per vsys). */
+/** A single-valued field naming an object (`<service>svc</service>` in a NAT rule). */
+function textValueOf(scope: Scope, field: XmlElement | undefined, location: string, namespace: Namespace, out: Reference[]): void {
+  const name = field?.text.trim() ?? '';
+  if (!field || name === '' || name === 'any' || name === 'none') return;
+  out.push({ scope, location, namespace, name, member: field, resolved: resolveName(scope, namespace, name) });
+}
+
+/**
+ * A NAT rule's object names: original source/destination (members), service (one value), and the translated
+ * addresses of source translation (members for dynamic-ip(-and-port), one value for static-ip) and of destination
+ * translation (one value). A device refuses to delete an object any of these names.
+ */
+function natReferences(scope: Scope, rule: XmlElement, out: Reference[]): void {
+  const base = `rulebase -> nat -> rules -> ${rule.attrs['name'] ?? ''}`;
+  membersOf(scope, childNamed(rule, 'source'), `${base} -> source`, 'address', out);
+  membersOf(scope, childNamed(rule, 'destination'), `${base} -> destination`, 'address', out);
+  textValueOf(scope, childNamed(rule, 'service'), `${base} -> service`, 'service', out);
+  const src = childNamed(rule, 'source-translation');
+  for (const kind of ['dynamic-ip-and-port', 'dynamic-ip']) {
+    membersOf(scope, childNamed(childNamed(src, kind), 'translated-address'), `${base} -> source-translation -> ${kind} -> translated-address`, 'address', out);
+  }
+  textValueOf(scope, childNamed(childNamed(src, 'static-ip'), 'translated-address'), `${base} -> source-translation -> static-ip -> translated-address`, 'address', out);
+  textValueOf(scope, childNamed(childNamed(rule, 'destination-translation'), 'translated-address'), `${base} -> destination-translation -> translated-address`, 'address', out);
+}
+
+/** Every object reference in the configuration (security and NAT rules, groups; shared and per vsys). */
 export function collectReferences(config: XmlElement, predefinedRoot: XmlElement): Reference[] {
   const out: Reference[] = [];
   for (const scope of [sharedScope(config, predefinedRoot), ...vsysScopes(config, predefinedRoot)]) {
@@ -67,6 +96,7 @@ export function collectReferences(config: XmlElement, predefinedRoot: XmlElement
       const base = `rulebase -> security -> rules -> ${rule.attrs['name'] ?? ''}`;
       for (const [field, namespace] of RULE_FIELDS) membersOf(scope, childNamed(rule, field), `${base} -> ${field}`, namespace, out);
     }
+    for (const rule of natRules(scope)) natReferences(scope, rule, out);
     for (const group of scopeEntries(scope, 'address-group')) {
       const location = `address-group -> ${group.attrs['name'] ?? ''} -> static`;
       membersOf(scope, childNamed(group, 'static'), location, 'address', out);

@@ -156,6 +156,28 @@ describe('PAN-OS sim: type=config', () => {
       expectXml((await api.config('get', { xpath: `${ADDRESS}/entry[@name='web1']` })).body, GET_MISSING);
     });
 
+    it('delete of an object a NAT rule names (member, service value, translated address) is code 10 too', async () => {
+      await api.config('set', { xpath: ADDRESS, element: '<entry name="nat-src"><ip-netmask>10.8.0.0/24</ip-netmask></entry><entry name="nat-pool"><ip-netmask>198.51.100.7</ip-netmask></entry>' });
+      await api.config('set', { xpath: `${VSYS}/service`, element: '<entry name="nat-svc"><protocol><tcp><port>8443</port></tcp></protocol></entry>' });
+      const nat =
+        '<entry name="outbound"><from><member>trust</member></from><to><member>untrust</member></to>' +
+        '<source><member>nat-src</member></source><destination><member>any</member></destination><service>nat-svc</service>' +
+        '<source-translation><static-ip><translated-address>nat-pool</translated-address></static-ip></source-translation></entry>';
+      expectXml((await api.config('set', { xpath: `${VSYS}/rulebase/nat/rules`, element: nat })).body, COMMAND_SUCCEEDED);
+      const base = 'vsys -> vsys1 -> rulebase -> nat -> rules -> outbound';
+      for (const [xpath, name, where] of [
+        [`${ADDRESS}/entry[@name='nat-src']`, 'nat-src', 'source'],
+        [`${VSYS}/service/entry[@name='nat-svc']`, 'nat-svc', 'service'],
+        [`${ADDRESS}/entry[@name='nat-pool']`, 'nat-pool', 'source-translation -> static-ip -> translated-address'],
+      ] as const) {
+        const refused = parseXml((await api.config('delete', { xpath })).body);
+        expect(refused.attrs).toEqual({ status: 'error', code: '10' });
+        expect(texts(child(refused, 'msg'), 'line')).toEqual([`${name} cannot be deleted because of references from:`, `${base} -> ${where}`]);
+      }
+      expectXml((await api.config('delete', { xpath: `${VSYS}/rulebase/nat/rules/entry[@name='outbound']` })).body, COMMAND_SUCCEEDED);
+      expectXml((await api.config('delete', { xpath: `${ADDRESS}/entry[@name='nat-pool']` })).body, COMMAND_SUCCEEDED);
+    });
+
     it('a delete or edit whose xpath names several nodes is code 8 and changes none of them', async () => {
       const names = '<entry name="many-1"><ip-netmask>10.9.0.1</ip-netmask></entry><entry name="many-2"><ip-netmask>10.9.0.2</ip-netmask></entry>';
       expectXml((await api.config('set', { xpath: ADDRESS, element: names })).body, COMMAND_SUCCEEDED);
