@@ -11,7 +11,7 @@ import { syncOnce } from '../../../src/workflows/sync/run.js';
 import type { WorkflowContext } from '../../../src/workflows/context.js';
 import { motoUrlForWorker } from '../../harness/moto.js';
 import { createPrefixList } from '../aws/world.js';
-import { RULES, USERS, VSYS, authorize, buildWorld, createGroup, commits, runInstance, runningRuleNames, start, stop, tcpFrom, terminate, type World } from './world.js';
+import { RULES, USERS, VSYS, authorize, buildWorld, createGroup, commits, runInstance, runningRuleNames, simKey, start, stop, tcpFrom, terminate, type World } from './world.js';
 
 const motoUrl = motoUrlForWorker();
 const ctx: WorkflowContext = { connection: {}, warn: () => {}, debug: () => {} };
@@ -220,6 +220,33 @@ describe.skipIf(!motoUrl)('sync panos: reconcile against moto and sim/panos', ()
     const again = await run(w);
     expect(again.plan.changes.every((c) => c.kind === 'keep')).toBe(true);
     expect(commits(w.sim)).toBe(1);
+  });
+
+  it('with a bare API key, a run that only deletes commits; an earlier run’s uncommitted deletions say how to commit them', async () => {
+    await authorize(w.ec2, w.webGroup, tcpFrom(443, '0.0.0.0/0'));
+    const first = await runInstance(w.ec2, w.subnets.explicit, [w.webGroup]);
+    const bare = { ...w.env, client: new PanosClient({ baseUrl: w.sim.url, auth: { kind: 'key', key: await simKey(w), source: 'test' } }) };
+    await syncOnce(bare, { pollMs: 5 }, ctx);
+    expect(ruleportRules(w)).toHaveLength(2);
+    w.sim.editAsAdmin('alice', 'set', VSYS_ADDR, '<entry name="alice-host"><ip-netmask>192.0.2.1/32</ip-netmask></entry>');
+    // The group goes: the run deletes only (rules, group, address object), and commits ruleport's changes alone.
+    await terminate(w.ec2, first);
+    await syncOnce(bare, { pollMs: 5 }, ctx);
+    expect(ruleportRules(w)).toEqual([]);
+    expect(w.sim.pendingChanges().map((p) => p.admin)).toEqual(['alice']);
+
+    // Again, but this time the deleting run's commit is lost: the next run has nothing of its own to edit.
+    const second = await runInstance(w.ec2, w.subnets.explicit, [w.webGroup]);
+    await syncOnce(bare, { pollMs: 5 }, ctx);
+    expect(ruleportRules(w)).toHaveLength(2);
+    const c0 = commits(w.sim);
+    const lost = Object.create(bare.client) as PanosClient;
+    lost.commit = () => Promise.reject(new RemoteError('panos', 'commit', 'socket hang up'));
+    await terminate(w.ec2, second);
+    await expect(syncOnce({ ...bare, client: lost }, { pollMs: 5 }, ctx)).rejects.toThrow(/may or may not have been enqueued/);
+    await expect(syncOnce(bare, { pollMs: 5 }, ctx)).rejects.toThrow(/commit partial admin NAME.*--user NAME and its password in PANOS_PASSWORD/);
+    expect(commits(w.sim)).toBe(c0);
+    expect(ruleportRules(w)).toHaveLength(2);
   });
 });
 
