@@ -89,7 +89,6 @@ function planAgainst(
   if (!order.includes(bottomRule)) {
     throw new InputError({ object: `${target} rulebase`, field: 'firewall.bottom-rule' }, `no rule named ${JSON.stringify(bottomRule)}`);
   }
-  const owns = (e: XNode): boolean => carriesTag(e, tag);
   const actualRules = new Map(ruleEntries.map((e) => [e.attrs.name ?? '', e]));
 
   // Objects.
@@ -103,20 +102,19 @@ function planAgainst(
     const current = entry ? objectFromXml(o.kind, entry) : undefined;
     if (!entry) changes.push({ kind: 'create', target, object: `${o.kind} ${o.name}`, after: { kind: 'object', object: o } });
     else if (sameObject(o, current)) changes.push({ kind: 'keep', target, object: `${o.kind} ${o.name}` });
-    else if (o.kind !== 'tag' && !owns(entry)) throw clash(target, `${o.kind} ${o.name}`, tag);
+    else if (o.kind !== 'tag' && !carriesTag(entry, tag)) throw clash(target, `${o.kind} ${o.name}`, tag);
     else changes.push({ kind: 'update', target, object: `${o.kind} ${o.name}`, before: { kind: 'object', object: current ?? o }, after: { kind: 'object', object: o } });
   }
 
   // Rules: create, restore, delete.
   const desiredNames = new Set(desired.rules.map((r) => r.name));
-  const ownedRule = (e: XNode): boolean => isSyncRule(e, tag);
   for (const r of desired.rules) {
     const entry = actualRules.get(r.name);
     if (!entry) {
       changes.push({ kind: 'create', target, object: `rule ${r.name}`, after: { kind: 'rule', rule: r } });
       continue;
     }
-    if (!ownedRule(entry)) throw clash(target, `rule ${r.name}`, tag);
+    if (!isSyncRule(entry, tag)) throw clash(target, `rule ${r.name}`, tag);
     const current = ruleFromXml(entry);
     if (sameRule(r, current) && !hasForeignFields(entry, r)) changes.push({ kind: 'keep', target, object: `rule ${r.name}` });
     else changes.push({ kind: 'update', target, object: `rule ${r.name}`, before: { kind: 'rule', rule: current }, after: { kind: 'rule', rule: r } });
@@ -124,7 +122,7 @@ function planAgainst(
   const deletions: SyncChange[] = [];
   for (const e of ruleEntries) {
     const name = e.attrs.name ?? '';
-    if (ownedRule(e) && !desiredNames.has(name)) deletions.push({ kind: 'delete', target, object: `rule ${name}`, before: { kind: 'rule', rule: ruleFromXml(e) } });
+    if (isSyncRule(e, tag) && !desiredNames.has(name)) deletions.push({ kind: 'delete', target, object: `rule ${name}`, before: { kind: 'rule', rule: ruleFromXml(e) } });
   }
 
   // Order: every desired rule above the bottom rule, in desired order; moved only when that is not so already.
@@ -156,7 +154,7 @@ function planAgainst(
   for (const [key, e] of actualObjects) {
     const [kind, ...rest] = key.split(':');
     const name = rest.join(':');
-    if (kind === 'tag' || desiredObjects.has(key) || !owns(e) || referenced.has(name)) continue;
+    if (kind === 'tag' || desiredObjects.has(key) || !carriesTag(e, tag) || referenced.has(name)) continue;
     const current = objectFromXml(kind as PanosObject['kind'], e);
     if (current) changes.push({ kind: 'delete', target, object: `${kind} ${name}`, before: { kind: 'object', object: current } });
   }
