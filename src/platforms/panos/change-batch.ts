@@ -36,6 +36,8 @@ export class PanosChangeBatch {
   private readonly undo: ConfigEdit[][] = [];
   private readonly orders = new Map<string, string[]>();
   private readonly edited: string[] = [];
+  /** The administrator the device named on an entry this batch rewrote before deleting it. */
+  private editor: string | undefined;
 
   constructor(readonly client: PanosClient) {}
 
@@ -75,7 +77,14 @@ export class PanosChangeBatch {
     const order = await this.order(container);
     const at = order.indexOf(name);
     const prev = at > 0 ? order[at - 1] : undefined;
-    await this.client.delete(entryXpath(container, name));
+    const xpath = entryXpath(container, name);
+    if (this.client.user === undefined && this.editor === undefined && this.edited.length === 0) {
+      // A bare key names no administrator, and a deleted entry is gone before the device can name who deleted it:
+      // written back unchanged first, it carries the `admin` mark the partial commit needs.
+      await this.client.edit(xpath, toXml('entry', was));
+      this.editor = entries(await this.client.get(xpath))[0]?.attrs.admin;
+    }
+    await this.client.delete(xpath);
     if (at >= 0) order.splice(at, 1);
     this.undo.push([{ action: 'set', xpath: container, element: toXml('entry', was) }, placeAfter(container, name, prev)]);
     return true;
@@ -91,6 +100,7 @@ export class PanosChangeBatch {
     const xpath = entryXpath(container, name);
     if (where === 'before' || where === 'after') await this.client.move(xpath, where, dst!);
     else await this.client.move(xpath, where);
+    this.edited.push(xpath);
     if (at >= 0) {
       order.splice(at, 1);
       const d = dst === undefined ? -1 : order.indexOf(dst);
@@ -169,15 +179,24 @@ export class PanosChangeBatch {
     }
   }
 
-  /** The administrator whose changes a partial commit takes: the key's user, or who the device says edited. */
+  /**
+   * The administrator whose changes a partial commit takes: the key's user, or who the device says edited an entry
+   * of the batch. The API has no "who am I" for a key (none is documented), so when the batch edited nothing —
+   * only deletions an earlier run already made are pending — there is nothing to learn the name from.
+   */
   private async admin(): Promise<string> {
     if (this.client.user !== undefined) return this.client.user;
+    if (this.editor !== undefined) return this.editor;
     for (const xpath of this.edited) {
       const result = await this.client.get(xpath);
       const admin = entries(result)[0]?.attrs.admin;
       if (admin) return admin;
     }
-    throw new RemoteError(PANOS, 'commit (partial)', 'cannot tell which administrator the API key belongs to: pass --user, or commit without --partial-commit');
+    throw new RemoteError(
+      PANOS,
+      'commit (partial)',
+      "cannot tell which administrator the API key belongs to: the firewall names one only on an entry the key edited, and ruleport's pending changes left none (deletions an earlier run made but did not commit). Commit them on the firewall as that administrator (CLI: commit partial admin NAME), or run once with --user NAME and its password in PANOS_PASSWORD instead of an API key (convert: or leave out --partial-commit)",
+    );
   }
 
   private async read(container: string, name: string): Promise<XNode | null> {

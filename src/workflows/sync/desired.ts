@@ -14,12 +14,12 @@ import { cidrItem, type AddressMatch, type Policy, type Rule } from '../../model
 import { RULEPORT_TAG, type PanosObject, type PanosRuleObject } from '../../platforms/panos/objects.js';
 import { renderRulebase } from '../../platforms/panos/render.js';
 import type { AddressMode } from './config.js';
+import { syncGroupTag } from './plan-firewall.js';
 import type { ScopedGroup } from './read-scope.js';
 
 export interface DesiredOptions {
   readonly zones: { readonly untrust: string; readonly trust: string };
   readonly tag: string;
-  readonly addressMode: AddressMode;
   readonly profileGroup?: string;
   readonly logSetting?: string;
 }
@@ -51,7 +51,7 @@ export interface DesiredRulebase {
   readonly rules: readonly PanosRuleObject[];
   /** Every object the rules use (the tag first), each once. */
   readonly objects: readonly PanosObject[];
-  /** IP → tags to register through User-ID (`dynamic` mode). */
+  /** IP → tags to register through User-ID: the members of the groups whose dynamic address group a rule uses. */
   readonly registrations: ReadonlyMap<string, readonly string[]>;
   readonly notes: readonly string[];
 }
@@ -119,13 +119,16 @@ export function desiredRulebase(rules: readonly SyncRule[], groups: readonly Sco
       byName.set(name, { name, ...content });
     }
   }
-  const registrations = new Map<string, string[]>();
-  if (options.addressMode === 'dynamic') {
-    for (const g of groups) {
-      for (const ip of g.addresses) registrations.set(ip, [...(registrations.get(ip) ?? []), g.groupId].sort());
-    }
-  }
   const sortedRules = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const tagFirst = [...objects.values()].sort((a, b) => (a.kind === 'tag' ? -1 : b.kind === 'tag' ? 1 : 0));
-  return { rules: sortedRules, objects: byName.size > 0 ? tagFirst : [], registrations, notes: [] };
+  const tagFirst = byName.size > 0 ? [...objects.values()].sort((a, b) => (a.kind === 'tag' ? -1 : b.kind === 'tag' ? 1 : 0)) : [];
+  // Only the members of groups a rule uses as a dynamic address group are registered (none in static mode): sync
+  // owns a registration through the group it feeds, and one made for a group without rules would be nobody's to
+  // remove once the group is gone.
+  const groupTags = new Set(tagFirst.flatMap((o) => (o.kind === 'address-group' ? [syncGroupTag(o)] : [])));
+  const registrations = new Map<string, string[]>();
+  for (const g of groups) {
+    if (!groupTags.has(g.groupId)) continue;
+    for (const ip of g.addresses) registrations.set(ip, [...(registrations.get(ip) ?? []), g.groupId].sort());
+  }
+  return { rules: sortedRules, objects: tagFirst, registrations, notes: [] };
 }

@@ -2,8 +2,9 @@
  * plan = diff(desired, actual) over what sync owns on the firewall. Pure.
  *
  * Owned: security rules carrying the sync tag whose names start `rp-sg-` (names sync gives), objects of the kinds
- * it writes carrying the tag, and User-ID registrations of group tags (`sg-…`). Everything else is read only: an
- * administrator's rule or object is never modified, moved or deleted, and a name clash with one is an error.
+ * it writes carrying the tag, and the User-ID registrations of the tags of sync's dynamic address groups (see
+ * `ownedGroupTags`). Everything else is read only: an administrator's rule or object is never modified, moved or
+ * deleted, a name clash with one is an error, and a registration of any other tag is never made or removed.
  *
  * Changes come in the order they can be applied: objects, rules, moves, then deletions of rules and of the objects
  * no remaining rule refers to.
@@ -21,14 +22,12 @@ import {
 } from '../../platforms/panos/objects.js';
 import type { VsysConfig } from '../../platforms/panos/parse.js';
 import { unreferencedObjects } from '../../platforms/panos/unreferenced-objects.js';
-import { child, entries, members, parseXml, path, type XNode } from '../../platforms/panos/xml.js';
+import { child, childText, entries, members, parseXml, path, type XNode } from '../../platforms/panos/xml.js';
 import type { Change, Plan } from '../../plan/index.js';
 import type { DesiredRulebase } from './desired.js';
 
 /** Names sync gives its rules; with the tag, what it owns. */
 export const SYNC_RULE_PREFIX = 'rp-sg-';
-/** User-ID tags sync registers: security group ids. */
-const GROUP_TAG = /^sg-[0-9a-f]{8,17}$/;
 
 /** What a change carries: a rule, an object, or one registration. */
 export type SyncPayload =
@@ -69,10 +68,11 @@ export function planFirewall(
   registered: ReadonlyMap<string, readonly string[]>,
   options: PlanFirewallOptions,
 ): FirewallPlan {
-  const plan = planAgainst(desired, actual, registered, options);
+  const owned = ownedGroupTags(desired, options.running ? [actual, options.running] : [actual], options.tag);
+  const plan = planAgainst(desired, actual, registered, owned, options);
   if (!options.running) return plan;
   // Checked like the candidate (an administrator's entry of a needed name in either stops the run).
-  const committed = planAgainst(desired, options.running, registered, { ...options, target: `${options.target} (running configuration)` });
+  const committed = planAgainst(desired, options.running, registered, owned, { ...options, target: `${options.target} (running configuration)` });
   return withUncommitted(plan, committed, actual, options.target);
 }
 
@@ -80,6 +80,7 @@ function planAgainst(
   desired: DesiredRulebase,
   actual: VsysConfig,
   registered: ReadonlyMap<string, readonly string[]>,
+  ownedTags: ReadonlySet<string>,
   options: PlanFirewallOptions,
 ): FirewallPlan {
   const { target, tag, bottomRule } = options;
@@ -89,7 +90,6 @@ function planAgainst(
   if (!order.includes(bottomRule)) {
     throw new InputError({ object: `${target} rulebase`, field: 'firewall.bottom-rule' }, `no rule named ${JSON.stringify(bottomRule)}`);
   }
-  const owns = (e: XNode): boolean => members(child(e, 'tag')).includes(tag);
   const actualRules = new Map(ruleEntries.map((e) => [e.attrs.name ?? '', e]));
 
   // Objects.
@@ -103,20 +103,19 @@ function planAgainst(
     const current = entry ? objectFromXml(o.kind, entry) : undefined;
     if (!entry) changes.push({ kind: 'create', target, object: `${o.kind} ${o.name}`, after: { kind: 'object', object: o } });
     else if (sameObject(o, current)) changes.push({ kind: 'keep', target, object: `${o.kind} ${o.name}` });
-    else if (o.kind !== 'tag' && !owns(entry)) throw clash(target, `${o.kind} ${o.name}`, tag);
+    else if (o.kind !== 'tag' && !carriesTag(entry, tag)) throw clash(target, `${o.kind} ${o.name}`, tag);
     else changes.push({ kind: 'update', target, object: `${o.kind} ${o.name}`, before: { kind: 'object', object: current ?? o }, after: { kind: 'object', object: o } });
   }
 
   // Rules: create, restore, delete.
   const desiredNames = new Set(desired.rules.map((r) => r.name));
-  const ownedRule = (e: XNode): boolean => owns(e) && (e.attrs.name ?? '').startsWith(SYNC_RULE_PREFIX);
   for (const r of desired.rules) {
     const entry = actualRules.get(r.name);
     if (!entry) {
       changes.push({ kind: 'create', target, object: `rule ${r.name}`, after: { kind: 'rule', rule: r } });
       continue;
     }
-    if (!ownedRule(entry)) throw clash(target, `rule ${r.name}`, tag);
+    if (!isSyncRule(entry, tag)) throw clash(target, `rule ${r.name}`, tag);
     const current = ruleFromXml(entry);
     if (sameRule(r, current) && !hasForeignFields(entry, r)) changes.push({ kind: 'keep', target, object: `rule ${r.name}` });
     else changes.push({ kind: 'update', target, object: `rule ${r.name}`, before: { kind: 'rule', rule: current }, after: { kind: 'rule', rule: r } });
@@ -124,7 +123,7 @@ function planAgainst(
   const deletions: SyncChange[] = [];
   for (const e of ruleEntries) {
     const name = e.attrs.name ?? '';
-    if (ownedRule(e) && !desiredNames.has(name)) deletions.push({ kind: 'delete', target, object: `rule ${name}`, before: { kind: 'rule', rule: ruleFromXml(e) } });
+    if (isSyncRule(e, tag) && !desiredNames.has(name)) deletions.push({ kind: 'delete', target, object: `rule ${name}`, before: { kind: 'rule', rule: ruleFromXml(e) } });
   }
 
   // Order: every desired rule above the bottom rule, in desired order; moved only when that is not so already.
@@ -144,11 +143,11 @@ function planAgainst(
     changes.push({ kind: 'delete', target, object: `${o.kind} ${o.name}`, before: { kind: 'object', object: o } });
   }
 
-  // User-ID registrations of group tags.
+  // User-ID registrations of sync's tags (the desired ones are among them: tags of desired groups).
   const want = new Set<string>();
   for (const [ip, tags] of desired.registrations) for (const t of tags) want.add(`${ip} ${t}`);
   const have = new Set<string>();
-  for (const [ip, tags] of registered) for (const t of tags) if (GROUP_TAG.test(t)) have.add(`${ip} ${t}`);
+  for (const [ip, tags] of registered) for (const t of tags) if (ownedTags.has(t)) have.add(`${ip} ${t}`);
   for (const pair of [...want].sort()) {
     if (have.has(pair)) continue;
     const [ip, t] = pair.split(' ') as [string, string];
@@ -161,6 +160,53 @@ function planAgainst(
   }
 
   return { title: `sync ${target}`, changes, notes: [...desired.notes], lossy: [], bottomRule };
+}
+
+function carriesTag(e: XNode, tag: string): boolean {
+  return members(child(e, 'tag')).includes(tag);
+}
+
+function isSyncRule(e: XNode, tag: string): boolean {
+  return carriesTag(e, tag) && (e.attrs.name ?? '').startsWith(SYNC_RULE_PREFIX);
+}
+
+/**
+ * The User-ID tag a dynamic address group of sync's stands for: sync names the group after the security group and
+ * filters on exactly that tag (`sg-0abc`, filter `'sg-0abc'`). Undefined for any other filter: a group edited by
+ * hand to `'web'` must not make sync the owner of every `web` registration.
+ */
+export function syncGroupTag(group: { readonly name: string; readonly filter: string }): string | undefined {
+  return group.filter.trim() === `'${group.name}'` ? group.name : undefined;
+}
+
+/**
+ * The tags whose User-ID registrations sync owns. Registrations are device-wide and say nothing about who made
+ * them, so ownership follows the dynamic address groups they feed: a tag is sync's when it is the filter of a
+ * group carrying the sync tag that one of sync's own rules uses — in the candidate (also the rules this run
+ * deletes, so a group that disappears has its registrations removed with its rules), in the running
+ * configuration (rules an earlier run deleted without committing), or in the desired state. Registrations of
+ * any other tag — another tool's, another sync setup's, a group `convert` wrote for its own rules — are left alone.
+ */
+function ownedGroupTags(desired: DesiredRulebase, configs: readonly VsysConfig[], tag: string): Set<string> {
+  const owned = new Set<string>();
+  for (const o of desired.objects) {
+    const t = o.kind === 'address-group' ? syncGroupTag(o) : undefined;
+    if (t !== undefined) owned.add(t);
+  }
+  for (const config of configs) {
+    const used = new Set<string>();
+    for (const r of entries(path(config.vsys, 'rulebase', 'security', 'rules'))) {
+      if (isSyncRule(r, tag)) for (const side of ['source', 'destination']) for (const m of members(child(r, side))) used.add(m);
+    }
+    for (const g of entries(child(config.vsys, OBJECT_CONTAINER['address-group']))) {
+      const name = g.attrs.name ?? '';
+      const filter = childText(child(g, 'dynamic'), 'filter');
+      if (!used.has(name) || !carriesTag(g, tag) || filter === undefined) continue;
+      const t = syncGroupTag({ name, filter });
+      if (t !== undefined) owned.add(t);
+    }
+  }
+  return owned;
 }
 
 /**

@@ -166,6 +166,37 @@ describe('PAN-OS client: config and commits', () => {
     expect(sim.pendingChanges().map((p) => p.admin)).toEqual(['alice']);
   });
 
+  it('a key without --user: a batch of deletions or moves only still commits just its own changes; with none left, the error says what to do', async () => {
+    const ruleport = asUser(sim, 'ruleport');
+    await ruleport.set(RULES, rule('rp-d1') + rule('rp-d2') + rule('anchor'));
+    await ruleport.commit({ pollMs: 5 });
+    const res = await fetch(`${sim.url}/api/`, { method: 'POST', body: new URLSearchParams({ type: 'keygen', user: 'ruleport', password: users.ruleport }) });
+    const c = new PanosClient({ baseUrl: sim.url, auth: { kind: 'key', key: /<key>([^<]+)<\/key>/.exec(await res.text())![1]!, source: 'test' }, ...fast });
+    sim.editAsAdmin('alice', 'set', RULES, rule('alice-3'));
+    const running = () => {
+      const xml = sim.runningXml();
+      return [...xml.slice(xml.indexOf('<rules>'), xml.indexOf('</rules>')).matchAll(/<entry name="(rp-d\d|anchor)"/g)].map((m) => m[1]);
+    };
+
+    const deletes = new PanosChangeBatch(c);
+    await deletes.remove(RULES, 'rp-d1');
+    expect((await deletes.commit({ partial: true, pollMs: 5 })).kind).toBe('committed');
+    expect(running()).toEqual(['rp-d2', 'anchor']);
+
+    const moves = new PanosChangeBatch(c);
+    await moves.move(RULES, 'anchor', 'top');
+    expect((await moves.commit({ partial: true, pollMs: 5 })).kind).toBe('committed');
+    expect(running()).toEqual(['anchor', 'rp-d2']);
+    expect(sim.pendingChanges().map((p) => p.admin)).toEqual(['alice']);
+
+    // A deletion made earlier and never committed: this batch edits nothing, so nothing names the administrator.
+    await c.delete(entryXpath(RULES, 'rp-d2'));
+    const e = await new PanosChangeBatch(c).commit({ partial: true, pollMs: 5 }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(RemoteError);
+    expect((e as Error).message).toMatch(/cannot tell which administrator the API key belongs to: .*commit partial admin NAME.*--user NAME and its password in PANOS_PASSWORD/);
+    expect(running()).toEqual(['anchor', 'rp-d2']);
+  });
+
   it('a failed commit job reverts ruleport\'s changes exactly, and leaves other admins\' alone', async () => {
     const c = asUser(sim, 'ruleport');
     await c.set(RULES, rule('keep-a') + rule('keep-b') + rule('keep-c'));

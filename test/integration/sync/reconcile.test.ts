@@ -11,7 +11,7 @@ import { syncOnce } from '../../../src/workflows/sync/run.js';
 import type { WorkflowContext } from '../../../src/workflows/context.js';
 import { motoUrlForWorker } from '../../harness/moto.js';
 import { createPrefixList } from '../aws/world.js';
-import { RULES, USERS, authorize, buildWorld, createGroup, commits, runInstance, runningRuleNames, start, stop, tcpFrom, terminate, type World } from './world.js';
+import { RULES, USERS, VSYS, authorize, buildWorld, createGroup, commits, runInstance, runningRuleNames, simKey, start, stop, tcpFrom, terminate, type World } from './world.js';
 
 const motoUrl = motoUrlForWorker();
 const ctx: WorkflowContext = { connection: {}, warn: () => {}, debug: () => {} };
@@ -23,6 +23,15 @@ async function decide(w: World, q: { from: string; to: string; source: string; d
   return m ? `${m.rule} ${m.action}` : 'none';
 }
 const ruleportRules = (w: World) => runningRuleNames(w.sim).filter((n) => n.startsWith('rp-sg-'));
+/** A User-ID message as another tool sends it (alice's key, straight to the simulator's API). */
+async function userId(w: World, section: 'register' | 'unregister', pairs: readonly [string, string][]): Promise<void> {
+  const keygen = await fetch(`${w.sim.url}/api/`, { method: 'POST', body: new URLSearchParams({ type: 'keygen', user: 'alice', password: USERS.alice }) });
+  const key = /<key>([^<]+)<\/key>/.exec(await keygen.text())![1]!;
+  const payload = pairs.map(([ip, tag]) => `<entry ip="${ip}"><tag><member>${tag}</member></tag></entry>`).join('');
+  const cmd = `<uid-message><version>2.0</version><type>update</type><payload><${section}>${payload}</${section}></payload></uid-message>`;
+  const res = await fetch(`${w.sim.url}/api/`, { method: 'POST', headers: { 'X-PAN-KEY': key }, body: new URLSearchParams({ type: 'user-id', cmd }) });
+  expect(await res.text()).toContain('status="success"');
+}
 const registrations = (w: World) => w.sim.registeredIps().map((r) => `${r.ip} ${[...r.tags].sort().join(',')}`).sort();
 
 describe.skipIf(!motoUrl)('sync panos: reconcile against moto and sim/panos', () => {
@@ -117,6 +126,33 @@ describe.skipIf(!motoUrl)('sync panos: reconcile against moto and sim/panos', ()
     expect(commits(w.sim)).toBe(c0 + 1);
   });
 
+  it('removes only its own stale registrations: another tool’s and another sync setup’s survive, also when a group goes', async () => {
+    await authorize(w.ec2, w.webGroup, tcpFrom(443, '0.0.0.0/0'));
+    const id = await runInstance(w.ec2, w.subnets.explicit, [w.webGroup]);
+    // Another sync setup (its own tag) feeds its dynamic address group on the same vsys.
+    const other = 'sg-0b0b0b0b0b0b0b0b0';
+    w.sim.editAsAdmin('alice', 'set', `${VSYS}/address-group`, `<entry name="${other}"><dynamic><filter>'${other}'</filter></dynamic><tag><member>ruleport-b</member></tag></entry>`);
+    w.sim.editAsAdmin('alice', 'set', RULES, `<entry name="rp-${other}-0123456789"><from><member>untrust</member></from><to><member>trust</member></to><source><member>any</member></source><destination><member>${other}</member></destination><application><member>ssl</member></application><service><member>application-default</member></service><action>allow</action><tag><member>ruleport-b</member></tag></entry>`);
+    await new PanosClient({ baseUrl: w.sim.url, auth: { kind: 'password', user: 'alice', password: USERS.alice, source: 'test' } }).commit({ pollMs: 5 });
+    await run(w);
+    const member = registrations(w)[0]!.split(' ')[0]!;
+    expect(registrations(w)).toEqual([`${member} ${w.webGroup}`]);
+
+    // Another tool registers a group-like tag no ruleport group uses, the other setup its member, and a leftover of
+    // ruleport's own tag sits on an address no instance has.
+    await userId(w, 'register', [['198.51.100.9', 'sg-0fff0000aaaa1111f'], ['10.0.2.77', other], ['10.0.1.250', w.webGroup], [member, 'k8s-web']]);
+    await run(w);
+    expect(registrations(w)).toEqual([`10.0.2.77 ${other}`, `${member} k8s-web,${w.webGroup}`, '198.51.100.9 sg-0fff0000aaaa1111f'].sort());
+
+    // The group goes (its last instance terminated): its rules, its dynamic address group and its registrations
+    // go with it; nobody else's do.
+    await terminate(w.ec2, id);
+    await run(w);
+    expect(ruleportRules(w)).toEqual([`rp-${other}-0123456789`]);
+    expect(w.sim.runningXml()).not.toContain(`<entry name="${w.webGroup}"`);
+    expect(registrations(w)).toEqual([`10.0.2.77 ${other}`, `${member} k8s-web`, '198.51.100.9 sg-0fff0000aaaa1111f'].sort());
+  });
+
   it('restores a sync rule edited by hand and never touches administrators’ rules', async () => {
     await runInstance(w.ec2, w.subnets.explicit, [w.webGroup]);
     await run(w);
@@ -184,6 +220,33 @@ describe.skipIf(!motoUrl)('sync panos: reconcile against moto and sim/panos', ()
     const again = await run(w);
     expect(again.plan.changes.every((c) => c.kind === 'keep')).toBe(true);
     expect(commits(w.sim)).toBe(1);
+  });
+
+  it('with a bare API key, a run that only deletes commits; an earlier run’s uncommitted deletions say how to commit them', async () => {
+    await authorize(w.ec2, w.webGroup, tcpFrom(443, '0.0.0.0/0'));
+    const first = await runInstance(w.ec2, w.subnets.explicit, [w.webGroup]);
+    const bare = { ...w.env, client: new PanosClient({ baseUrl: w.sim.url, auth: { kind: 'key', key: await simKey(w), source: 'test' } }) };
+    await syncOnce(bare, { pollMs: 5 }, ctx);
+    expect(ruleportRules(w)).toHaveLength(2);
+    w.sim.editAsAdmin('alice', 'set', VSYS_ADDR, '<entry name="alice-host"><ip-netmask>192.0.2.1/32</ip-netmask></entry>');
+    // The group goes: the run deletes only (rules, group, address object), and commits ruleport's changes alone.
+    await terminate(w.ec2, first);
+    await syncOnce(bare, { pollMs: 5 }, ctx);
+    expect(ruleportRules(w)).toEqual([]);
+    expect(w.sim.pendingChanges().map((p) => p.admin)).toEqual(['alice']);
+
+    // Again, but this time the deleting run's commit is lost: the next run has nothing of its own to edit.
+    const second = await runInstance(w.ec2, w.subnets.explicit, [w.webGroup]);
+    await syncOnce(bare, { pollMs: 5 }, ctx);
+    expect(ruleportRules(w)).toHaveLength(2);
+    const c0 = commits(w.sim);
+    const lost = Object.create(bare.client) as PanosClient;
+    lost.commit = () => Promise.reject(new RemoteError('panos', 'commit', 'socket hang up'));
+    await terminate(w.ec2, second);
+    await expect(syncOnce({ ...bare, client: lost }, { pollMs: 5 }, ctx)).rejects.toThrow(/may or may not have been enqueued/);
+    await expect(syncOnce(bare, { pollMs: 5 }, ctx)).rejects.toThrow(/commit partial admin NAME.*--user NAME and its password in PANOS_PASSWORD/);
+    expect(commits(w.sim)).toBe(c0);
+    expect(ruleportRules(w)).toHaveLength(2);
   });
 });
 

@@ -24,7 +24,7 @@ const group = (rules: Rule[], addresses: string[] = ['10.0.1.5']): ScopedGroup =
   policy: { name: 'web', platform: 'aws-sg', evaluation: 'allow-set', stateful: true, defaults: { ingress: 'deny', egress: 'deny' }, directions: ['ingress', 'egress'], rules },
 });
 
-const OPTIONS = { zones: { untrust: 'untrust', trust: 'trust' }, tag: 'ruleport', addressMode: 'dynamic' as const, profileGroup: 'strict', logSetting: 'fwd' };
+const OPTIONS = { zones: { untrust: 'untrust', trust: 'trust' }, tag: 'ruleport', profileGroup: 'strict', logSetting: 'fwd' };
 
 describe('desired rulebase', () => {
   it('one rule per SG rule: untrust→trust to the group for ingress, trust→untrust from it for egress', () => {
@@ -62,10 +62,18 @@ describe('desired rulebase', () => {
 
   it('static mode writes the members as address objects and registers nothing', () => {
     const g = group([tcp(443, 443)], ['10.0.1.5', '10.0.1.6']);
-    const d = desiredRulebase(syncRules([g], 'static').rules, [g], { ...OPTIONS, addressMode: 'static' });
+    const d = desiredRulebase(syncRules([g], 'static').rules, [g], OPTIONS);
     expect(d.rules[0]!.destination).toEqual(['rp-10.0.1.5_32', 'rp-10.0.1.6_32']);
     expect(d.registrations.size).toBe(0);
     expect(syncRules([group([tcp(443, 443)], [])], 'static').rules).toEqual([]);
+  });
+
+  it('registers only the members of groups a rule uses: a group with nothing to allow feeds no dynamic address group', () => {
+    const used = group([tcp(443, 443)], ['10.0.1.5']);
+    const idle = { ...group([], ['10.0.1.5', '10.0.1.6']), groupId: 'sg-0def' };
+    const d = desiredRulebase(syncRules([used, idle], 'dynamic').rules, [used, idle], OPTIONS);
+    expect([...d.registrations]).toEqual([['10.0.1.5', ['sg-0abc']]]);
+    expect(desiredRulebase([], [used, idle], OPTIONS).registrations.size).toBe(0);
   });
 });
 

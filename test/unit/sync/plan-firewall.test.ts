@@ -111,4 +111,37 @@ describe('planning the firewall', () => {
     const plan = planFirewall(desired([]), actual, new Map(), OPTS);
     expect(summary(plan).filter((c) => c.startsWith('delete address '))).toEqual(['delete address rp-192.0.2.0_24']);
   });
+
+  it('owns only the registrations of tags its own rules’ dynamic address groups filter on, kept or being deleted', () => {
+    const dag = (name: string, filter = `'${name}'`, tags = tagged) => `<entry name="${name}"><dynamic><filter>${filter}</filter></dynamic>${tags}</entry>`;
+    const uses = (name: string, group: string, tags = tagged) =>
+      `<entry name="${name}"><from><member>untrust</member></from><to><member>trust</member></to><source><member>any</member></source><destination><member>${group}</member></destination><application><member>ssl</member></application><service><member>application-default</member></service><action>allow</action>${tags}</entry>`;
+    // sg-0abc1234: desired. sg-0dead0001: a sync rule and its group, both going away in this run.
+    // sg-0c0de0002: a ruleport-tagged group that only convert's rule uses. sg-0ed170003: sync's group, filter
+    // edited by hand. sg-0fff0004: no group at all (another tool's tag).
+    const actual = vsys(
+      uses('rp-sg-0dead0001-x', 'sg-0dead0001') + uses('convert-1', 'sg-0c0de0002') + uses('rp-sg-0ed170003-y', 'sg-0ed170003') + rule('Clean up'),
+      `${tagObject}<address-group>${dag('sg-0dead0001')}${dag('sg-0c0de0002')}${dag('sg-0ed170003', "'sg-0ed170003' or 'web'")}</address-group>`,
+    );
+    const registered = new Map([
+      ['10.0.1.5', ['sg-0abc1234', 'web']],
+      ['10.0.1.6', ['sg-0abc1234']],
+      ['10.0.1.7', ['sg-0dead0001', 'sg-0c0de0002', 'sg-0ed170003']],
+      ['10.9.9.9', ['sg-0fff0004', 'web']],
+    ]);
+    const plan = planFirewall(desired([desiredRule('rp-sg-0abc1234-a')], [['10.0.1.5', ['sg-0abc1234']]]), actual, registered, OPTS);
+    expect(summary(plan).filter((c) => c.includes('registration'))).toEqual(['delete registration 10.0.1.6 sg-0abc1234', 'delete registration 10.0.1.7 sg-0dead0001']);
+  });
+
+  it('an earlier run’s uncommitted deletion still owns its registrations through the running configuration', () => {
+    const group = `<address-group><entry name="sg-0dead0001"><dynamic><filter>'sg-0dead0001'</filter></dynamic>${tagged}</entry></address-group>`;
+    const candidate = vsys(rule('Clean up'), tagObject);
+    const running = vsys(rule('rp-sg-0dead0001-x', tagged).replace('<member>any</member></destination>', '<member>sg-0dead0001</member></destination>') + rule('Clean up'), tagObject + group);
+    const registered = new Map([['10.0.1.7', ['sg-0dead0001']]]);
+    const registrations = (p: ReturnType<typeof planFirewall>) => summary(p).filter((c) => c.includes('registration'));
+    expect(registrations(planFirewall(desired([]), candidate, registered, OPTS))).toEqual([]);
+    expect(registrations(planFirewall(desired([]), candidate, registered, { ...OPTS, running }))).toEqual([
+      'delete registration 10.0.1.7 sg-0dead0001',
+    ]);
+  });
 });
