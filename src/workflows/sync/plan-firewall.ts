@@ -139,7 +139,9 @@ function planAgainst(
 
   // Objects nobody refers to any more (rules that stay, other rulebases, groups…: ../../platforms/panos/unreferenced-objects.ts).
   const replacedRules = new Set([...desiredNames, ...deletions.map((d) => d.object.slice('rule '.length))]);
-  for (const o of unreferencedObjects([actual], { tag, wanted: new Set(desiredObjects.keys()), replacedRules, rules: desired.rules })) {
+  // The running configuration too: an admin rule deleted only in the candidate still holds its objects there.
+  const configs = options.running && options.running !== actual ? [actual, options.running] : [actual];
+  for (const o of unreferencedObjects(configs, { tag, wanted: new Set(desiredObjects.keys()), replacedRules, rules: desired.rules })) {
     changes.push({ kind: 'delete', target, object: `${o.kind} ${o.name}`, before: { kind: 'object', object: o } });
   }
 

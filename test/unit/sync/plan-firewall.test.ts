@@ -112,6 +112,19 @@ describe('planning the firewall', () => {
     expect(summary(plan).filter((c) => c.startsWith('delete address '))).toEqual(['delete address rp-192.0.2.0_24']);
   });
 
+  it('keeps an object of sync\'s that a committed admin rule still names, though the rule is gone from the candidate', () => {
+    const objects = `${tagObject}<address><entry name="rp-192.0.2.0_24"><ip-netmask>192.0.2.0/24</ip-netmask>${tagged}</entry></address>`;
+    const adminRule = rule('admin-partners').replace('<source><member>any</member></source>', '<source><member>rp-192.0.2.0_24</member></source>');
+    // The administrator deleted their rule in the candidate and has not committed: the running rule still uses
+    // the object, so deleting it would make ruleport's partial commit fail.
+    const candidate = vsys(rule('Clean up'), objects);
+    const running = vsys(adminRule + rule('Clean up'), objects);
+    const deletes = (p: ReturnType<typeof planFirewall>) => summary(p).filter((c) => c.startsWith('delete address '));
+    expect(deletes(planFirewall(desired([]), candidate, new Map(), { ...OPTS, running }))).toEqual([]);
+    // Once that deletion is committed, the object goes.
+    expect(deletes(planFirewall(desired([]), candidate, new Map(), { ...OPTS, running: candidate }))).toEqual(['delete address rp-192.0.2.0_24']);
+  });
+
   it('owns only the registrations of tags its own rules’ dynamic address groups filter on, kept or being deleted', () => {
     const dag = (name: string, filter = `'${name}'`, tags = tagged) => `<entry name="${name}"><dynamic><filter>${filter}</filter></dynamic>${tags}</entry>`;
     const uses = (name: string, group: string, tags = tagged) =>
