@@ -69,6 +69,9 @@ export type PanosAuth =
  * @param warn receives a warning when the key file is readable by group or others.
  */
 export async function loadPanosAuth(opts: PanosConnectOptions, warn: (message: string) => void, env: Env = process.env): Promise<PanosAuth> {
+  if (opts.apiKeyFile !== undefined && opts.user !== undefined) {
+    throw new InputError({ field: '--user' }, 'give --api-key-file or --user (password in PANOS_PASSWORD), not both');
+  }
   if (opts.apiKeyFile !== undefined) {
     const file = opts.apiKeyFile;
     const text = await readInputFile(file);

@@ -32,8 +32,9 @@ export async function buildSyncEnvironment(config: SyncConfig, conn: SyncConnect
     throw new InputError({ file: config.file, object: 'key firewall.location' }, `expected panos:HOST[/vsysN], got ${JSON.stringify(location)}`);
   }
   const target = parsePanosTarget(location.slice('panos:'.length));
-  // --api-key-file wins over ruleport.yaml; a path in ruleport.yaml is relative to that file.
-  const keyFile = conn.apiKeyFile ?? (config.firewall.apiKeyFile ? resolve(dirname(config.file), config.firewall.apiKeyFile) : undefined);
+  // The command line (--api-key-file or --user) wins over ruleport.yaml; a path in ruleport.yaml is relative to it.
+  const fromConfig = conn.user === undefined && config.firewall.apiKeyFile ? resolve(dirname(config.file), config.firewall.apiKeyFile) : undefined;
+  const keyFile = conn.apiKeyFile ?? fromConfig;
   const panos: PanosConnectOptions = {
     ...(keyFile ? { apiKeyFile: keyFile } : {}),
     ...(conn.user ? { user: conn.user } : {}),

@@ -29,6 +29,10 @@ describe('panos: credentials', () => {
     await expect(loadPanosAuth({}, warn, { PANOS_API_KEY: 'a b' })).rejects.toThrow('PANOS_API_KEY: the API key holds spaces or control characters');
     await expect(loadPanosAuth({}, warn, {})).rejects.toThrow('PAN-OS credentials: none found: pass --api-key-file FILE, set PANOS_API_KEY, or pass --user NAME with the password in PANOS_PASSWORD');
     await expect(loadPanosAuth({ apiKeyFile: '/nonexistent/key' }, warn, {})).rejects.toThrow('/nonexistent/key: no such file');
+    // Both is ambiguous: refused rather than one silently winning.
+    await expect(loadPanosAuth({ apiKeyFile: '/nonexistent/key', user: 'ops' }, warn, { PANOS_PASSWORD: 'pw' })).rejects.toThrow(
+      '--user: give --api-key-file or --user (password in PANOS_PASSWORD), not both',
+    );
   });
 
   it('--insecure warns and contradicts --ca-file', async () => {
