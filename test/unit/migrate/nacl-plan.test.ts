@@ -69,7 +69,7 @@ describe('planNaclMigration', () => {
       ],
     };
     const kept = planNaclMigration(input({ destinationAcls: [copy] }));
-    expect(kept.copies).toEqual([{ sourceId: SOURCE.NetworkAclId, slot: 'acl-0copy000000000000', state: 'adopted' }]);
+    expect(kept.copies).toEqual([{ sourceId: SOURCE.NetworkAclId, slot: 'acl-0copy000000000000', state: 'adopted', retires: [] }]);
     expect(kept.plan.changes.map((c) => `${c.kind} ${c.object}`)).toEqual([
       'update ingress #120 of network ACL acl-0copy000000000000 (copy of acl-0src0000000000000)',
       'create ingress #130 of network ACL acl-0copy000000000000 (copy of acl-0src0000000000000)',
@@ -77,7 +77,8 @@ describe('planNaclMigration', () => {
     expect(kept.plan.notes.join('\n')).toContain('has 1 entry the source lacks (ingress #150): pass --prune');
 
     const pruned = planNaclMigration(input({ destinationAcls: [copy], prune: true }));
-    expect(pruned.plan.changes.map((c) => `${c.kind} ${c.object.split(' of ')[0]}`)).toEqual(['update ingress #120', 'create ingress #130', 'delete ingress #150']);
+    // Deletes first: an edited copy never holds more entries than before or after (the quota).
+    expect(pruned.plan.changes.map((c) => `${c.kind} ${c.object.split(' of ')[0]}`)).toEqual(['delete ingress #150', 'update ingress #120', 'create ingress #130']);
   });
 
   it('refuses 21 entries in one direction before planning any write', () => {
