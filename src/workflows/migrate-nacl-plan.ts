@@ -236,7 +236,7 @@ function retirementNote(how: 'ready' | 'in-place' | 'new', slot: string, sourceI
   const moving = subnets > 0 ? `${subnets} subnet${plural(subnets, '', 's')} move${plural(subnets, 's', '')} onto it, one call each, then ` : '';
   if (how === 'new') {
     return (
-      `blue/green: ${ids} (copy of ${sourceId}) ${many ? 'are' : 'is'} in use and ${many ? 'differ' : 'differs'} from the source, so it is not edited ` +
+      `blue/green: ${ids} (copy of ${sourceId}) ${many ? 'are' : 'is'} in use and ${many ? 'differ' : 'differs'} from the source, so ${many ? 'they are' : 'it is'} not edited ` +
       `(changing a NACL in use entry by entry could briefly allow flows neither the old nor the new entries allow): a new copy gets every entry ` +
       `and is read back and proven equivalent to the source, ${moving}${ids} ${many ? 'are' : 'is'} deleted`
     );
