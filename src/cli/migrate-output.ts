@@ -109,6 +109,7 @@ export function renderNaclVerification(v: NaclVerification): string {
     lines.push(...differences(a.comparison, 'source', 'copy'));
   }
   for (const s of v.associations) lines.push(`${s.ok ? 'associated' : 'NOT ASSOCIATED'}  ${s.subnetId} → ${s.aclId}${s.ok ? '' : ` (is on ${s.actual ?? 'nothing'})`}`);
+  for (const id of v.leftovers) lines.push(`NOT DELETED  ${id} (a retired copy)`);
   return `${lines.join('\n')}\n`;
 }
 

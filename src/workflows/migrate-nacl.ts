@@ -2,9 +2,10 @@
  * `migrate nacl`: copy network ACLs to a VPC of another (or the same) account and region, optionally moving
  * destination subnets onto the copies — plan, apply, verify.
  *
- * Reads: the selected NACLs, the destination VPC's NACLs (and subnets when associating), and the copies again before
- * subnets move onto them. Writes: one create per NACL (tags included), one call per entry (the API has no batch
- * form), one association replacement per subnet.
+ * Reads: the selected NACLs, the destination VPC's NACLs (and subnets when associating), a copy about to be edited
+ * in place (it must still have no subnet), and the copies again before subnets move onto them. Writes: one create
+ * per NACL (tags included), one call per entry (the API has no batch form), one association replacement per subnet,
+ * one delete per retired copy. A copy in use is replaced, never edited (blue/green: migrate-nacl-target.ts).
  */
 import type { NetworkAcl, Subnet } from '@aws-sdk/client-ec2';
 import { compare, type Comparison } from '../engine/index.js';
@@ -13,7 +14,7 @@ import type { ApplyResult, Executor, Journal } from '../plan/index.js';
 import { callerIdentity } from '../platforms/aws/identity.js';
 import type { Ec2Handle } from '../platforms/aws/session.js';
 import { describeSubnets } from '../platforms/aws/vpcs.js';
-import { associateSubnet, createEntry, createNetworkAcl, deleteEntry, describeNetworkAcls, replaceEntry } from '../platforms/aws-nacl/client.js';
+import { associateSubnet, createEntry, createNetworkAcl, deleteEntry, deleteNetworkAcl, describeNetworkAcls, replaceEntry } from '../platforms/aws-nacl/client.js';
 import { parseNetworkAcls } from '../platforms/aws-nacl/index.js';
 import { applyInPhases } from './migrate-apply-phases.js';
 import { decideAssociations, type AssociateBy } from './migrate-association.js';
@@ -22,7 +23,7 @@ import { progressReporter, type MigrationProgress } from './migrate-progress.js'
 import { NACL_SELECTION, checkSelected, meetsSelection, type Selection } from './migrate-selection.js';
 import type { MigrationSides } from './migrate-sessions.js';
 import { checkVpc } from './migrate-sg.js';
-import { SlotIds } from './migrate-slots.js';
+import { SlotIds, isPending } from './migrate-slots.js';
 import type { SourceScope } from './migrate-source.js';
 
 export type { NaclChange } from './migrate-nacl-plan.js';
@@ -121,6 +122,8 @@ export function naclExecutor(ec2: Ec2Handle, ids: SlotIds): Executor<NaclPayload
       case 'delete': {
         const o = change.before;
         if (o.kind === 'entry') return deleteEntry(ec2, ids.resolve(o.acl), o.entry);
+        // AWS refuses to delete a NACL a subnet still uses (DependencyViolation): nothing is left without a NACL.
+        if (o.kind === 'network-acl') return deleteNetworkAcl(ec2, ids.resolve(o.slot));
         throw new Error(`cannot delete ${o.kind}`);
       }
       case 'move':
@@ -140,10 +143,12 @@ export interface NaclApplyOutcome {
 }
 
 /**
- * Applies the plan, journaling each change; stops at the first failure (a re-run resumes). Subnets move onto the
- * copies only once every copy has been read back and found to allow exactly what its source allows: a copy that
- * came out different must not carry a subnet's traffic. When one does not, the moves are held back (the
- * verification that follows reports the copy and the subnets left where they were).
+ * Applies the plan, journaling each change; stops at the first failure (a re-run resumes). Entries are written only
+ * to copies no subnet uses — new ones, or adopted ones read again right before to be sure none has gained a subnet
+ * since the plan. Subnets move onto the copies only once every copy has been read back and found to allow exactly
+ * what its source allows: a copy that came out different must not carry a subnet's traffic. When one does not, the
+ * moves are held back, and so are the deletes of retired copies (the verification that follows reports the copy and
+ * the subnets left where they were). Retired copies are deleted last, once their subnets have moved.
  * `concurrency`: changes of one phase in flight at once (default APPLY_CONCURRENCY).
  */
 export async function applyNaclMigration(
@@ -165,28 +170,54 @@ export async function applyNaclMigration(
       naclPhase,
       { ...(options.journal ? { journal: options.journal } : {}), ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
     );
-  const isMove = (c: NaclChange): boolean => naclPhase(c) === ASSOCIATION_PHASE;
-  const moves = m.plan.changes.filter((c) => c.kind !== 'keep' && isMove(c));
-  const copies = await apply(m.plan.changes.filter((c) => !isMove(c)));
-  if (copies.failed.length > 0 || moves.length === 0) return { result: copies, ids };
+  const switchover = (c: NaclChange): boolean => naclPhase(c) >= ASSOCIATION_PHASE;
+  const later = m.plan.changes.filter((c) => c.kind !== 'keep' && switchover(c));
+  const stillIdle = await checkStillIdle(m, dstEc2);
+  if (stillIdle) return { result: { applied: 0, failed: [stillIdle] }, ids };
+  const copies = await apply(m.plan.changes.filter((c) => !switchover(c)));
+  if (copies.failed.length > 0 || later.length === 0) return { result: copies, ids };
   const proven = aclVerdicts(m, ids, await describeNetworkAcls(dstEc2, { vpcId: m.dst.vpcId })).every((a) => a.comparison.equivalent);
   if (!proven) return { result: copies, ids };
-  const moved = await apply(moves);
-  return { result: { applied: copies.applied + moved.applied, failed: moved.failed }, ids };
+  const switched = await apply(later);
+  return { result: { applied: copies.applied + switched.applied, failed: switched.failed }, ids };
+}
+
+/**
+ * The plan edits an adopted copy in place only because no subnet used it when planned (migrate-nacl-target.ts).
+ * Reads those copies again: one that a subnet uses now is not edited.
+ * @returns the failure to report, or undefined when every such copy is still unused.
+ */
+async function checkStillIdle(m: NaclMigration, ec2: Ec2Handle): Promise<ApplyResult['failed'][number] | undefined> {
+  const edited = new Set<string>();
+  for (const c of m.plan.changes) {
+    const o = c.kind === 'create' || c.kind === 'update' ? c.after : c.kind === 'delete' ? c.before : undefined;
+    if (o?.kind === 'entry' && !isPending(o.acl)) edited.add(o.acl);
+  }
+  if (edited.size === 0) return undefined;
+  for (const acl of await describeNetworkAcls(ec2, { aclIds: [...edited] })) {
+    const subnets = (acl.Associations ?? []).map((a) => a.SubnetId).filter((s): s is string => !!s);
+    if (subnets.length > 0) {
+      return { object: `network ACL ${acl.NetworkAclId}`, error: `now used by ${subnets.join(', ')}: not edited in place; re-run to plan its replacement` };
+    }
+  }
+  return undefined;
 }
 
 /** The phase of subnet moves: after every copy is complete (and proven, see applyNaclMigration). */
-const ASSOCIATION_PHASE = 2;
+const ASSOCIATION_PHASE = 3;
 
-/** NACLs, then their entries, then — once every copy is complete — the subnets that move onto them. */
+/**
+ * NACLs, then entry deletes (an edited copy never exceeds the quota), then entry creates and replacements, then —
+ * once every copy is complete — the subnets that move onto them, and last the retired copies they left.
+ */
 function naclPhase(c: NaclChange): number {
-  const o = c.kind === 'create' || c.kind === 'update' ? c.after : c.kind === 'delete' ? c.before : undefined;
-  if (o === undefined) return 3;
+  if (c.kind === 'keep' || c.kind === 'move') return ASSOCIATION_PHASE + 2;
+  const o = c.kind === 'delete' ? c.before : c.after;
   switch (o.kind) {
     case 'network-acl':
-      return 0;
+      return c.kind === 'delete' ? ASSOCIATION_PHASE + 1 : 0;
     case 'entry':
-      return 1;
+      return c.kind === 'delete' ? 1 : 2;
     case 'association':
       return ASSOCIATION_PHASE;
     default: {
@@ -228,7 +259,10 @@ export interface AssociationVerdict {
 export interface NaclVerification {
   readonly equivalent: boolean;
   readonly acls: readonly AclVerdict[];
+  /** The subnets the plan moves — by association decision, or off a retired copy — and where they are. */
   readonly associations: readonly AssociationVerdict[];
+  /** Retired copies still in the destination (each should have been deleted). */
+  readonly leftovers: readonly string[];
 }
 
 /** Reads the copies back (or uses what planning read when nothing was applied) and compares each with its source. */
@@ -239,12 +273,14 @@ export async function verifyNaclMigration(m: NaclMigration, sides: MigrationSide
   const acls = aclVerdicts(m, ids, readBack);
   const where = new Map<string, string>();
   for (const a of readBack) for (const s of a.Associations ?? []) if (s.SubnetId) where.set(s.SubnetId, a.NetworkAclId!);
-  const associations = m.associations.map((d) => {
+  const associations = [...m.associations, ...m.drains].map((d) => {
     const aclId = ids.resolve(m.copies.find((c) => c.sourceId === d.sourceAcl)!.slot);
     const actual = where.get(d.subnetId);
     return { subnetId: d.subnetId, aclId, ...(actual ? { actual } : {}), ok: actual === aclId };
   });
-  return { equivalent: acls.every((a) => a.comparison.equivalent) && associations.every((a) => a.ok), acls, associations };
+  const present = new Set(readBack.map((a) => a.NetworkAclId!));
+  const leftovers = m.copies.flatMap((c) => c.retires).filter((id) => present.has(id));
+  return { equivalent: acls.every((a) => a.comparison.equivalent) && associations.every((a) => a.ok) && leftovers.length === 0, acls, associations, leftovers };
 }
 
 /** Compares every copy, as read back, with its source. */
@@ -260,6 +296,10 @@ function aclVerdicts(m: NaclMigration, ids: SlotIds, readBack: readonly NetworkA
 }
 
 export function naclVerificationError(v: NaclVerification): RuleportError {
-  const bad = [...v.acls.filter((a) => !a.comparison.equivalent).map((a) => a.copyId), ...v.associations.filter((a) => !a.ok).map((a) => `association of ${a.subnetId}`)];
+  const bad = [
+    ...v.acls.filter((a) => !a.comparison.equivalent).map((a) => a.copyId),
+    ...v.associations.filter((a) => !a.ok).map((a) => `association of ${a.subnetId}`),
+    ...v.leftovers.map((id) => `retired copy ${id} (still there)`),
+  ];
   return new VerificationError(`verification failed: ${bad.join(', ')} not as the source`);
 }

@@ -179,7 +179,7 @@ async function runNacl(opts: MigrateNaclOptions, env: CommandEnv): Promise<void>
         kind: 'nacl',
         plan: m.plan,
         planText: renderNaclPlan(m),
-        mapping: m.copies.map((c) => ({ source: c.sourceId, copy: c.slot, state: c.state })),
+        mapping: m.copies.map((c) => ({ source: c.sourceId, copy: c.slot, state: c.state, retires: c.retires })),
         apply: async (o) => {
           const out = await applyNaclMigration(m, sides, { ...o, concurrency });
           return { result: out.result, verify: () => verifyNaclMigration(m, sides, out) };
@@ -289,5 +289,6 @@ function naclVerificationJson(v: NaclVerification): object {
     equivalent: v.equivalent,
     acls: v.acls.map((a) => ({ source: a.sourceId, copy: a.copyId, equivalent: a.comparison.equivalent, ...regions(a.comparison) })),
     associations: v.associations,
+    leftovers: v.leftovers,
   };
 }

@@ -1,34 +1,27 @@
 /** `ruleport migrate nacl` against moto: two accounts (AssumeRole), two regions, associations by CIDR and by map. */
 import { join } from 'node:path';
-import type { NetworkAcl, NetworkAclEntry } from '@aws-sdk/client-ec2';
+import type { NetworkAcl } from '@aws-sdk/client-ec2';
 import { CreateNetworkAclEntryCommand, CreateTagsCommand, DeleteNetworkAclEntryCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
-import { CROSS, SERIAL, DST_ACCOUNT, DST_REGION, SRC_ACCOUNT, SRC_REGION, aclsOf, buildNaclWorld, cli, cliEnvironment, destinationSnapshot, freshSides, url, type NaclWorld } from './world.js';
-
-/** `ingress 100 allow 6 0.0.0.0/0 22-443` */
-function entryLine(e: NetworkAclEntry): string {
-  const ports = e.PortRange ? ` ${e.PortRange.From}-${e.PortRange.To}` : '';
-  const icmp = e.IcmpTypeCode ? ` icmp ${e.IcmpTypeCode.Type}/${e.IcmpTypeCode.Code}` : '';
-  return `${e.Egress ? 'egress' : 'ingress'} ${e.RuleNumber} ${e.RuleAction} ${e.Protocol} ${e.CidrBlock ?? e.Ipv6CidrBlock}${ports}${icmp}`;
-}
-
-/**
- * What the source holds as moto reports it. moto keeps no ICMP type/code on NACL entries (it answers them as all of
- * ICMP), so the ICMP entries read back as `allow 1`/`allow 58`; the planner's handling of type/code is covered by
- * test/unit/migrate/nacl-plan.test.ts.
- */
-const SOURCE_ENTRIES = [
-  'ingress 90 deny 6 203.0.113.0/24 22-22',
-  'ingress 100 allow 6 0.0.0.0/0 22-443',
-  'ingress 110 allow 6 ::/0 443-443',
-  'ingress 120 allow 1 10.0.0.0/8',
-  'ingress 130 allow 58 ::/0',
-  'ingress 140 allow 17 0.0.0.0/0 1024-65535',
-  'egress 100 allow -1 0.0.0.0/0',
-  'egress 101 allow -1 ::/0',
-  'egress 200 allow 47 192.0.2.0/24',
-].sort();
+import {
+  CROSS,
+  SERIAL,
+  DST_ACCOUNT,
+  DST_REGION,
+  NACL_WORLD_ENTRIES,
+  SRC_ACCOUNT,
+  SRC_REGION,
+  aclsOf,
+  buildNaclWorld,
+  cli,
+  cliEnvironment,
+  destinationSnapshot,
+  entryLine,
+  freshSides,
+  url,
+  type NaclWorld,
+} from './world.js';
 
 describe.skipIf(!url)('migrate nacl across accounts and regions', () => {
   const env = cliEnvironment();
@@ -55,7 +48,7 @@ describe.skipIf(!url)('migrate nacl across accounts and regions', () => {
     expect(more).toHaveLength(0);
     expect(copy!.OwnerId).toBe(DST_ACCOUNT);
     expect(Object.fromEntries(copy!.Tags!.map((t) => [t.Key, t.Value]))).toEqual({ Name: 'edge', env: 'prod', 'ruleport:source': `${SRC_ACCOUNT}/${SRC_REGION}/${w.acl}` });
-    expect((copy!.Entries ?? []).map(entryLine).sort()).toEqual(SOURCE_ENTRIES);
+    expect((copy!.Entries ?? []).map(entryLine).sort()).toEqual(NACL_WORLD_ENTRIES);
     const defaultAcl = acls.find((a) => a.IsDefault)!.NetworkAclId;
     expect(aclOfSubnet(acls, w.dstSubnets[0]!)).toBe(copy!.NetworkAclId);
     expect(aclOfSubnet(acls, w.dstSubnets[1]!)).toBe(copy!.NetworkAclId);
@@ -123,7 +116,7 @@ describe.skipIf(!url)('migrate nacl across accounts and regions', () => {
     const pruned = await migrate('--nacl', w.acl, '--prune', '--yes');
     expect(pruned.code).toBe(0);
     const copy = copyOf(await aclsOf(dst, w.dstVpc))[0]!;
-    expect((copy.Entries ?? []).map(entryLine).sort()).toEqual(SOURCE_ENTRIES.filter((l) => !l.startsWith('ingress 140 ')));
+    expect((copy.Entries ?? []).map(entryLine).sort()).toEqual(NACL_WORLD_ENTRIES.filter((l) => !l.startsWith('ingress 140 ')));
   });
 
   it('--src-vpc copies every NACL of the VPC, the default one as a NACL of its own', async () => {

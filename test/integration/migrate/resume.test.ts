@@ -4,7 +4,6 @@
  * reaches AWS, or after AWS applied it and before its answer arrives (the case that duplicates naive tools).
  */
 import { join } from 'node:path';
-import type { EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Ec2Handle } from '../../../src/platforms/aws/session.js';
 import { applyNaclMigration, prepareNaclMigration } from '../../../src/workflows/migrate-nacl.js';
@@ -20,25 +19,11 @@ import {
   buildSgWorld,
   cli,
   cliEnvironment,
+  failAfter,
   freshSides,
   url,
   workflowSides,
 } from './world.js';
-
-/** Fails every call after the first `k`: before sending it (`before`) or after AWS answered it (`after`). */
-function failAfter(client: EC2Client, k: number, when: 'before' | 'after'): () => string[] {
-  const seen: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      seen.push(String(context.commandName));
-      if (seen.length <= k) return next(args);
-      if (when === 'after') await next(args);
-      throw Object.assign(new Error('connection reset by the test'), { name: 'ECONNRESET' });
-    },
-    { step: 'initialize', name: 'ruleportTestFailAfter' },
-  );
-  return () => seen;
-}
 
 describe.skipIf(!url)('an interrupted migration re-runs to convergence', () => {
   const env = cliEnvironment();

@@ -17,8 +17,10 @@ import {
   DescribeSecurityGroupsCommand,
   ReplaceNetworkAclAssociationCommand,
   RevokeSecurityGroupEgressCommand,
+  type EC2Client,
   type IpPermission,
   type NetworkAcl,
+  type NetworkAclEntry,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
 import { run } from '../../../src/cli/run.js';
@@ -228,6 +230,45 @@ export async function buildSgWorld(src: Ec2Handle, dst: Ec2Handle): Promise<SgWo
   ]);
   return { srcVpc, dstVpc, web, app, db, monitor, srcDefault, office, s3 };
 }
+
+/** Fails every call after the first `k`: before sending it (`before`) or after AWS answered it (`after`). */
+export function failAfter(client: EC2Client, k: number, when: 'before' | 'after'): () => string[] {
+  const seen: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      seen.push(String(context.commandName));
+      if (seen.length <= k) return next(args);
+      if (when === 'after') await next(args);
+      throw Object.assign(new Error('connection reset by the test'), { name: 'ECONNRESET' });
+    },
+    { step: 'initialize', name: 'ruleportTestFailAfter' },
+  );
+  return () => seen;
+}
+
+/** `ingress 100 allow 6 0.0.0.0/0 22-443` */
+export function entryLine(e: NetworkAclEntry): string {
+  const ports = e.PortRange ? ` ${e.PortRange.From}-${e.PortRange.To}` : '';
+  const icmp = e.IcmpTypeCode ? ` icmp ${e.IcmpTypeCode.Type}/${e.IcmpTypeCode.Code}` : '';
+  return `${e.Egress ? 'egress' : 'ingress'} ${e.RuleNumber} ${e.RuleAction} ${e.Protocol} ${e.CidrBlock ?? e.Ipv6CidrBlock}${ports}${icmp}`;
+}
+
+/**
+ * The entries of the world's source NACL as moto reports them. moto keeps no ICMP type/code on NACL entries (it
+ * answers them as all of ICMP), so the ICMP entries read back as `allow 1`/`allow 58`; the planner's handling of
+ * type/code is covered by test/unit/migrate/nacl-plan.test.ts.
+ */
+export const NACL_WORLD_ENTRIES = [
+  'ingress 90 deny 6 203.0.113.0/24 22-22',
+  'ingress 100 allow 6 0.0.0.0/0 22-443',
+  'ingress 110 allow 6 ::/0 443-443',
+  'ingress 120 allow 1 10.0.0.0/8',
+  'ingress 130 allow 58 ::/0',
+  'ingress 140 allow 17 0.0.0.0/0 1024-65535',
+  'egress 100 allow -1 0.0.0.0/0',
+  'egress 101 allow -1 ::/0',
+  'egress 200 allow 47 192.0.2.0/24',
+].sort();
 
 /** The ids of the source NACL world. */
 export interface NaclWorld {
