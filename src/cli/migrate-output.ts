@@ -5,7 +5,7 @@
 import type { IpPermission } from '@aws-sdk/client-ec2';
 import type { Comparison } from '../engine/index.js';
 import type { AddressMatch } from '../model/index.js';
-import { formatPlan, type ApplyResult, type Change, type Plan } from '../plan/index.js';
+import { formatPlan, payloadOf, type ApplyResult, type Change, type Plan } from '../plan/index.js';
 import type { MigrationProgress } from '../workflows/migrate-progress.js';
 import { groupPolicy } from '../workflows/migrate-sg-atoms.js';
 import type { SgChange, SgPayload } from '../workflows/migrate-sg-plan.js';
@@ -29,7 +29,7 @@ export function renderSgPlan(m: SgMigration): string {
 /** Changes are named without their target: the plan title names the destination VPC. */
 function describeSgChange(c: SgChange, name: (slot: string) => string): string {
   const head = c.object;
-  const payload: SgPayload | undefined = c.kind === 'create' || c.kind === 'update' ? c.after : c.kind === 'delete' ? c.before : undefined;
+  const payload: SgPayload | undefined = payloadOf(c);
   if (!payload) return head;
   switch (payload.kind) {
     case 'rules':
@@ -73,7 +73,7 @@ export function renderNaclPlan(m: NaclMigration): string {
 function describeNaclChange(c: NaclChange): string {
   const head = c.object;
   if (c.kind === 'update' && c.after.kind === 'entry' && c.before.kind === 'entry') return `${head}: ${entryText(c.before.entry)} → ${entryText(c.after.entry)}`;
-  const payload = c.kind === 'create' || c.kind === 'update' ? c.after : c.kind === 'delete' ? c.before : undefined;
+  const payload = payloadOf(c);
   if (payload?.kind === 'entry') return `${head}: ${entryText(payload.entry)}`;
   return head;
 }

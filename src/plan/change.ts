@@ -23,6 +23,11 @@ export interface Plan<T = unknown> {
   readonly lossy: readonly string[];
 }
 
+/** The object a change acts on: the new state of a create or update, the old one of a delete; none for a move or keep. */
+export function payloadOf<T>(c: Change<T>): T | undefined {
+  return c.kind === 'create' || c.kind === 'update' ? c.after : c.kind === 'delete' ? c.before : undefined;
+}
+
 /** True when applying would change nothing. */
 export function isEmpty(plan: Plan): boolean {
   return plan.changes.every((c) => c.kind === 'keep');

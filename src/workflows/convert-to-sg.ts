@@ -26,7 +26,7 @@ import {
   type Policy,
   type Rule,
 } from '../model/index.js';
-import { applyPlan, type Change, type Plan } from '../plan/index.js';
+import { applyPlan, payloadOf, type Change, type Plan } from '../plan/index.js';
 import { OWNER_TAG } from '../platforms/aws/tags.js';
 import type { AwsSession, Ec2Handle } from '../platforms/aws/session.js';
 import { AWS_SG, awsRuleDescription, parseSecurityGroups, renderSecurityGroup, sgQuotaProblems, type RenderedSecurityGroup } from '../platforms/aws-sg/index.js';
@@ -244,7 +244,7 @@ function groupDoc(id: string, name: string, description: string, vpcId: string, 
 }
 
 function describeChange(change: Change): string {
-  const payload = (change.kind === 'create' || change.kind === 'update' ? change.after : change.kind === 'delete' ? change.before : undefined) as SgChangePayload | undefined;
+  const payload = payloadOf(change) as SgChangePayload | undefined;
   if (!payload) return `${change.target} ${change.object}`;
   switch (payload.kind) {
     case 'group':

@@ -10,7 +10,7 @@
 import type { NetworkAcl, Subnet } from '@aws-sdk/client-ec2';
 import { compare, type Comparison } from '../engine/index.js';
 import { InputError, RuleportError, VerificationError } from '../model/index.js';
-import type { ApplyResult, Executor, Journal } from '../plan/index.js';
+import { payloadOf, type ApplyResult, type Executor, type Journal } from '../plan/index.js';
 import { callerIdentity } from '../platforms/aws/identity.js';
 import type { Ec2Handle } from '../platforms/aws/session.js';
 import { describeSubnets } from '../platforms/aws/vpcs.js';
@@ -190,7 +190,7 @@ export async function applyNaclMigration(
 async function checkStillIdle(m: NaclMigration, ec2: Ec2Handle): Promise<ApplyResult['failed'][number] | undefined> {
   const edited = new Set<string>();
   for (const c of m.plan.changes) {
-    const o = c.kind === 'create' || c.kind === 'update' ? c.after : c.kind === 'delete' ? c.before : undefined;
+    const o = payloadOf(c);
     if (o?.kind === 'entry' && !isPending(o.acl)) edited.add(o.acl);
   }
   if (edited.size === 0) return undefined;
@@ -228,7 +228,7 @@ function naclPhase(c: NaclChange): number {
 }
 
 function aclOfChange(c: NaclChange): string | undefined {
-  const o = c.kind === 'create' || c.kind === 'update' ? c.after : c.kind === 'delete' ? c.before : undefined;
+  const o = payloadOf(c);
   if (o === undefined) return c.kind === 'keep' && !c.object.startsWith('association') ? c.object : undefined;
   switch (o.kind) {
     case 'network-acl':

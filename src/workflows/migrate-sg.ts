@@ -8,7 +8,7 @@
  */
 import type { SecurityGroup } from '@aws-sdk/client-ec2';
 import { InputError, RuleportError, VerificationError } from '../model/index.js';
-import type { ApplyResult, Journal } from '../plan/index.js';
+import { payloadOf, type ApplyResult, type Journal } from '../plan/index.js';
 import { callerIdentity } from '../platforms/aws/identity.js';
 import { describeManagedPrefixLists, prefixListEntries } from '../platforms/aws/prefix-lists.js';
 import type { Ec2Handle } from '../platforms/aws/session.js';
@@ -171,7 +171,7 @@ export async function applySgMigration(
  * tags, then descriptions, then what --prune removes (last: a copy in use keeps every flow its source allows).
  */
 function sgPhase(c: SgChange): number {
-  const o = c.kind === 'create' || c.kind === 'update' ? c.after : c.kind === 'delete' ? c.before : undefined;
+  const o = payloadOf(c);
   if (o === undefined) return 6;
   switch (o.kind) {
     case 'prefix-list':
@@ -192,7 +192,7 @@ function sgPhase(c: SgChange): number {
 
 /** The destination group a change works on (prefix lists belong to none). */
 function groupOfChange(c: SgChange): string | undefined {
-  const o = c.kind === 'create' || c.kind === 'update' ? c.after : c.kind === 'delete' ? c.before : undefined;
+  const o = payloadOf(c);
   if (o === undefined) return c.kind === 'keep' ? c.object : undefined;
   switch (o.kind) {
     case 'security-group':
