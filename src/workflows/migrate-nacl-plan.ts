@@ -10,7 +10,7 @@
 import type { NetworkAcl } from '@aws-sdk/client-ec2';
 import { UnsupportedError, type Policy } from '../model/index.js';
 import type { Change, Plan } from '../plan/index.js';
-import { naclQuotaProblems, parseNetworkAcls, renderNetworkAcl, type NaclEntry } from '../platforms/aws-nacl/index.js';
+import { NACL_PER_VPC, naclQuotaProblems, parseNetworkAcls, renderNetworkAcl, type NaclEntry } from '../platforms/aws-nacl/index.js';
 import { OWNER_TAG } from '../platforms/aws/tags.js';
 import type { AssociationDecision } from './migrate-association.js';
 import { chooseNaclTarget, entryKey, sameEntry, type OwnedCopy } from './migrate-nacl-target.js';
@@ -205,6 +205,11 @@ export function planNaclMigration(input: NaclPlanInput): NaclMigrationPlan {
       changed = true;
     }
     if (!changed) keeps.push({ kind: 'keep', target, object: label });
+  }
+  // New copies exist next to the ones they replace until the retirements run last: the VPC holds both at once.
+  const peak = input.destinationAcls.length + copies.filter((c) => c.state === 'new').length;
+  if (peak > NACL_PER_VPC.limit) {
+    quota.push(`${dst.vpcId}: ${peak} network ACLs while copies are made (${input.destinationAcls.length} there now) exceed the quota of ${NACL_PER_VPC.limit} per VPC (${NACL_PER_VPC.doc})`);
   }
   if (quota.length > 0) throw new UnsupportedError('aws-nacl', 'quota', `${quota[0]}${quota.length > 1 ? ` (and ${quota.length - 1} more)` : ''}`);
   const adopted = copies.filter((c) => c.state === 'adopted').length;

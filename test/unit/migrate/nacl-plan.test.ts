@@ -183,4 +183,14 @@ describe('planNaclMigration', () => {
     expect(() => planNaclMigration(input({ acls: [many] }))).toThrow(UnsupportedError);
     expect(() => planNaclMigration(input({ acls: [many] }))).toThrow(/21 ingress entries exceed the quota of 20 per direction/);
   });
+
+  it('refuses a new copy that would take the destination VPC past 200 network ACLs, counting the ones it replaces', () => {
+    const others = (n: number): NetworkAcl[] => Array.from({ length: n }, (_, i) => ({ NetworkAclId: `acl-0other${String(i).padStart(11, '0')}`, VpcId: dst.vpcId, Entries: [] }));
+    // 199 there + 1 new = 200: fits.
+    expect(planNaclMigration(input({ destinationAcls: others(199) })).plan.changes[0]).toMatchObject({ kind: 'create' });
+    // 200 there + 1 new = 201: refused before any write.
+    expect(() => planNaclMigration(input({ destinationAcls: others(200) }))).toThrow(
+      `${dst.vpcId}: 201 network ACLs while copies are made (200 there now) exceed the quota of 200 per VPC`,
+    );
+  });
 });
