@@ -38,8 +38,9 @@ export async function runConversion(conv: Conversion, opts: ConversionFlags, env
     let checks: readonly ConversionCheck[];
     let written = false;
     if (isEmpty(conv.plan)) {
-      if (!json) io.stdout.write('no changes: the target already matches\n');
       checks = await conv.verify();
+      // Targets left alone (they exist; no --update) are not compared: with none compared, nothing was shown to match.
+      if (!json) io.stdout.write(checks.length > 0 ? 'no changes: the target already matches\n' : 'nothing written: every target exists and was left alone (notes above)\n');
       written = true;
     } else if (conv.output === 'live' ? await confirmApply(conv.plan, opts, io) : !opts.dryRun) {
       const run = newRunId();
@@ -77,7 +78,7 @@ export async function runConversion(conv: Conversion, opts: ConversionFlags, env
       lossyInKind: inKind,
       results: checks.map((c) => diffJson(c.source, c.target, c.comparison)),
     };
-    if (!json) {
+    if (!json && checks.length > 0) {
       io.stdout.write(written ? 'verification (read back and compared):\n' : 'check of the plan (as it would be written):\n');
       for (const c of checks) {
         for (const line of renderDiff(c.source, c.target, c.comparison).trimEnd().split('\n')) io.stdout.write(`  ${line}\n`);

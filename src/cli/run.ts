@@ -21,7 +21,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--debug', 'details and stack traces on errors (never secrets)')
     .option('--dry-run', 'plan only; change nothing')
     .option('-y, --yes', 'apply without asking')
-    .option('--config <file>', 'ruleport.yaml')
+    .option('--config <file>', 'the ruleport.yaml of sync panos')
     .option('--profile <name>', 'AWS profile')
     .option('--region <region>', 'AWS region')
     .option('--role-arn <arn>', 'AWS role to assume')

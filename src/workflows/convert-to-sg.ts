@@ -384,24 +384,41 @@ async function liveConversion(
 }
 
 /**
- * Every security group the results refer to (through --map-group) must exist where they are written: AWS would
- * refuse the rule only after the group itself was created, leaving a half-made group behind.
+ * Every security group the results refer to must exist where they are written: AWS would refuse the rule only after
+ * the group itself was created, leaving a half-made group behind. Two kinds: groups `--map-group` names (written
+ * without an owner) and references carried over from a security-group source (with their owner; checked when that
+ * is the target's own account — convert copies them as they are, it does not remap them as `migrate sg` does).
  */
 async function requireReferencedGroups(ec2: Ec2Handle, targets: readonly Target[], inVpc: readonly SecurityGroup[], region: string): Promise<void> {
-  const referenced = new Set<string>();
+  // Every VPC has its default group, so its owner is the account the results are written to.
+  const account = inVpc[0]?.OwnerId;
+  const mapped = new Set<string>();
+  /** Carried reference → the first source policy holding it, for the error. */
+  const carried = new Map<string, string>();
   for (const t of targets) {
     for (const p of [...t.perms.ingress, ...t.perms.egress]) {
-      // A pair naming another account's group (a peering) cannot be looked up from here; AWS checks it.
-      for (const pair of p.UserIdGroupPairs ?? []) if (pair.GroupId && !pair.UserId) referenced.add(pair.GroupId);
+      for (const pair of p.UserIdGroupPairs ?? []) {
+        if (!pair.GroupId) continue;
+        if (!pair.UserId) mapped.add(pair.GroupId);
+        // Another account's group (a peering) cannot be looked up from here; AWS checks it.
+        else if (pair.UserId === account && !carried.has(pair.GroupId)) carried.set(pair.GroupId, t.source.name);
+      }
     }
   }
-  const unknown = [...referenced].filter((id) => !inVpc.some((g) => g.GroupId === id));
+  const unknown = [...new Set([...mapped, ...carried.keys()])].filter((id) => !inVpc.some((g) => g.GroupId === id));
   if (unknown.length === 0) return;
   const { findSecurityGroups } = await import('../platforms/aws-sg/client-lookup.js');
   const found = new Set((await findSecurityGroups(ec2, unknown)).map((g) => g.GroupId));
-  const missing = unknown.filter((id) => !found.has(id));
-  if (missing.length > 0) {
-    throw new InputError({ field: '--map-group' }, `security group ${missing.join(', ')} does not exist in ${region}: map each server group to a group that does`);
+  const missingMapped = unknown.filter((id) => mapped.has(id) && !found.has(id));
+  if (missingMapped.length > 0) {
+    throw new InputError({ field: '--map-group' }, `security group ${missingMapped.join(', ')} does not exist in ${region}: map each server group to a group that does`);
+  }
+  const missingCarried = unknown.filter((id) => carried.has(id) && !found.has(id));
+  if (missingCarried.length > 0) {
+    throw new InputError(
+      { object: `policy ${carried.get(missingCarried[0]!)}` },
+      `refers to ${missingCarried.length === 1 ? 'a security group that does' : 'security groups that do'} not exist in ${region} (${missingCarried.join(', ')}): convert keeps references as they are (ruleport migrate sg copies groups with their references remapped)`,
+    );
   }
 }
 

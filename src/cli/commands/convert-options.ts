@@ -14,7 +14,7 @@ const SHARED = {
   mapGroup: {
     flag: '--map-group',
     add: (cmd: Command) =>
-      cmd.option('--map-group <sg=group>', 'a security group and the Halo server group it stands for, e.g. sg-0abc=WebServers (repeatable)', repeat, [] as string[]),
+      cmd.option('--map-group <sg=group>', 'a security group and the Halo server group or PAN-OS address group it stands for, e.g. sg-0abc=WebServers (repeatable)', repeat),
   },
   update: { flag: '--update', add: (cmd: Command) => cmd.option('--update', 'converge an existing target of the same name (made by ruleport) instead of leaving it alone') },
   journal: { flag: '--journal', add: (cmd: Command) => cmd.option('--journal <file>', 'journal of applied changes', DEFAULT_JOURNAL) },

@@ -34,27 +34,28 @@ interface MigrateOptions extends GlobalOptions {
   readonly dstRegion?: string;
   readonly dstVpc?: string;
   readonly srcVpc?: string;
-  readonly tag: string[];
+  readonly tag?: string[];
   readonly prune?: boolean;
   readonly journal: string;
   readonly concurrency: string;
 }
 
 interface MigrateSgOptions extends MigrateOptions {
-  readonly sg: string[];
+  readonly sg?: string[];
   readonly includeReferenced?: boolean;
   readonly dropUnresolved?: boolean;
-  readonly mapPrefixList: string[];
+  readonly mapPrefixList?: string[];
   readonly nameSuffix?: string;
 }
 
 interface MigrateNaclOptions extends MigrateOptions {
-  readonly nacl: string[];
-  readonly associate: string[];
+  readonly nacl?: string[];
+  readonly associate?: string[];
   readonly associateBy?: string;
 }
 
-const repeat = (v: string, all: string[]): string[] => [...all, v];
+// No default value: commander would print `(default: [])` in the help; an option never given stays undefined.
+const repeat = (v: string, all: string[] = []): string[] => [...all, v];
 
 /** `ruleport migrate sg|nacl`: copy security groups or network ACLs across VPCs, regions and accounts. */
 export function registerMigrate(program: Command, env: CommandEnv): void {
@@ -62,15 +63,15 @@ export function registerMigrate(program: Command, env: CommandEnv): void {
     .command('migrate')
     .description('copy security groups or network ACLs to another VPC, region or account: plan, apply, verify; exit 0 done, 1 failed or not equivalent, 2 bad input');
   const sg = commonOptions(migrate.command('sg').description('copy security groups (all groups first, then their rules, references remapped)'))
-    .option('--sg <id>', 'a source group (repeatable)', repeat, [] as string[])
+    .option('--sg <id>', 'a source group (repeatable)', repeat)
     .option('--include-referenced', 'also migrate the groups the selected groups reference (the closure)')
     .option('--drop-unresolved', 'skip rules referencing groups or prefix lists that have no destination counterpart (reported as lossy)')
-    .option('--map-prefix-list <src=dst>', 'use destination prefix list dst for source list src (repeatable)', repeat, [] as string[])
+    .option('--map-prefix-list <src=dst>', 'use destination prefix list dst for source list src (repeatable)', repeat)
     .option('--name-suffix <suffix>', 'append to the names of copies whose name is taken in the destination VPC');
   sg.action(async (_o: unknown, cmd: Command) => runSg(cmd.optsWithGlobals<MigrateSgOptions>(), env));
   const nacl = commonOptions(migrate.command('nacl').description('copy network ACLs (both directions, same rule numbers) and optionally move subnets onto the copies'))
-    .option('--nacl <id>', 'a source network ACL (repeatable)', repeat, [] as string[])
-    .option('--associate <src=dst>', 'move destination subnet dst onto the copy of the NACL of source subnet src (repeatable)', repeat, [] as string[])
+    .option('--nacl <id>', 'a source network ACL (repeatable)', repeat)
+    .option('--associate <src=dst>', 'move destination subnet dst onto the copy of the NACL of source subnet src (repeatable)', repeat)
     .option('--associate-by <how>', 'match the other source subnets to destination subnets by cidr or name');
   nacl.action(async (_o: unknown, cmd: Command) => runNacl(cmd.optsWithGlobals<MigrateNaclOptions>(), env));
 }
@@ -88,7 +89,7 @@ function commonOptions(cmd: Command): Command {
     .option('--dst-region <region>', 'destination region (default: --region)')
     .option('--dst-vpc <id>', 'destination VPC (required)')
     .option('--src-vpc <id>', 'select every source object of this VPC')
-    .option('--tag <key=value>', 'select source objects with this tag (repeatable; all must match)', repeat, [] as string[])
+    .option('--tag <key=value>', 'select source objects with this tag (repeatable; all must match)', repeat)
     .option('--prune', "remove from ruleport's copies what their sources no longer have")
     .option('--journal <file>', 'journal of applied changes', DEFAULT_JOURNAL)
     .option('--concurrency <n>', 'changes of one phase applied at once', String(APPLY_CONCURRENCY));
@@ -124,14 +125,14 @@ function sideOptions(opts: MigrateOptions): MigrationSideOptions {
 }
 
 async function runSg(opts: MigrateSgOptions, env: CommandEnv): Promise<void> {
-  const selection = parseSelection(SG_SELECTION, { ids: opts.sg, tags: opts.tag, ...(opts.srcVpc !== undefined ? { vpcId: opts.srcVpc } : {}) });
+  const selection = parseSelection(SG_SELECTION, { ids: opts.sg ?? [], tags: opts.tag ?? [], ...(opts.srcVpc !== undefined ? { vpcId: opts.srcVpc } : {}) });
   const request = {
     selection,
     dstVpc: dstVpcOf(opts),
     includeReferenced: !!opts.includeReferenced,
     dropUnresolved: !!opts.dropUnresolved,
     prune: !!opts.prune,
-    prefixListMap: parsePrefixListMap(opts.mapPrefixList),
+    prefixListMap: parsePrefixListMap(opts.mapPrefixList ?? []),
     ...(opts.nameSuffix !== undefined ? { nameSuffix: checkSuffix(opts.nameSuffix) } : {}),
   };
   const concurrency = concurrencyOf(opts);
@@ -161,13 +162,13 @@ async function runSg(opts: MigrateSgOptions, env: CommandEnv): Promise<void> {
 }
 
 async function runNacl(opts: MigrateNaclOptions, env: CommandEnv): Promise<void> {
-  const selection = parseSelection(NACL_SELECTION, { ids: opts.nacl, tags: opts.tag, ...(opts.srcVpc !== undefined ? { vpcId: opts.srcVpc } : {}) });
+  const selection = parseSelection(NACL_SELECTION, { ids: opts.nacl ?? [], tags: opts.tag ?? [], ...(opts.srcVpc !== undefined ? { vpcId: opts.srcVpc } : {}) });
   const associateBy = parseAssociateBy(opts.associateBy);
   const request = {
     selection,
     dstVpc: dstVpcOf(opts),
     prune: !!opts.prune,
-    associate: parseAssociations(opts.associate),
+    associate: parseAssociations(opts.associate ?? []),
     ...(associateBy ? { associateBy } : {}),
   };
   const concurrency = concurrencyOf(opts);

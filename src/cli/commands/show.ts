@@ -18,7 +18,9 @@ export function registerShow(program: Command, env: CommandEnv): void {
   addZoneOptions(cmd).action(async (loc: string, _o: unknown, c: Command) => {
     const opts = c.optsWithGlobals<GlobalOptions & ZoneFlags>();
     const policies = await loadPolicies(parseLocation(loc), env.context(opts), zoneReadOptions(opts));
-    env.io.stdout.write(opts.json ? `${toJson({ policies })}\n` : policies.map(renderPolicy).join('\n'));
+    if (opts.json) env.io.stdout.write(`${toJson({ policies })}\n`);
+    // An empty location (a fresh simulator, an empty export) would otherwise print nothing at all.
+    else env.io.stdout.write(policies.length > 0 ? policies.map(renderPolicy).join('\n') : `${loc}: no policies\n`);
   });
 }
 

@@ -162,6 +162,9 @@ describe.skipIf(!url)('convert Halo policies → security groups', () => {
     const kept = await toAws('halo:policy/web-linux');
     expect(kept.code).toBe(0);
     expect(kept.stdout).toContain(`security group web-linux (${theirs}) exists in ${vpc}: left alone (--update converges it)`);
+    // Nothing was compared, so nothing is claimed to match.
+    expect(kept.stdout).toContain('nothing written: every target exists and was left alone');
+    expect(kept.stdout).not.toMatch(/already matches|verification/);
     expect(await sgRules(ec2, theirs)).toEqual(before);
     const refused = await toAws('halo:policy/web-linux', '--update');
     expect(refused.code).toBe(2);

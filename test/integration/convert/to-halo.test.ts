@@ -145,6 +145,9 @@ describe.skipIf(!url)('convert security groups → Halo', () => {
     const kept = await world.ruleport('convert', `aws:${REGION}/${web}`, '--to', 'halo', '--map-group', `${app}=AppServers`);
     expect(kept.code).toBe(0);
     expect(kept.stdout).toContain(`policy ${POLICY} exists: left alone (--update converges it)`);
+    // Nothing was compared, so nothing is claimed to match.
+    expect(kept.stdout).toContain('nothing written: every target exists and was left alone');
+    expect(kept.stdout).not.toMatch(/already matches|verification/);
     expect(haloRules(world.sim, POLICY)).toEqual(theirs);
     expect(writes(world.sim)).toEqual([]);
 

@@ -45,6 +45,14 @@ describe('CLI on files', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   describe('show', () => {
+    it('says so when a location holds no policy', async () => {
+      const empty = file('empty.json', { SecurityGroups: [] });
+      const r = await ruleport('show', empty);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`${empty}: no policies\n`);
+      expect(JSON.parse((await ruleport('show', empty, '--json')).stdout)).toEqual({ policies: [] });
+    });
+
     it('prints a table per policy, and --json the canonical policies', async () => {
       const table = await ruleport('show', SGS);
       expect(table.code).toBe(0);
