@@ -516,9 +516,11 @@ function customApplicationPorts(name: string, app: XNode, loc: InputLocation, pr
     const type = childText(ident, 'type');
     const code = childText(ident, 'code');
     const field = { ...loc, field: `default/${tag}` };
-    const t = type === undefined ? undefined : toInt(type, 0, 255, field, 'ICMP type');
+    // PAN-OS requires the type; a missing one is not guessed as "every ICMP type".
+    if (type === undefined || type === '') throw new InputError(field, 'no <type>: an ICMP identification needs one');
+    const t = toInt(type, 0, 255, field, 'ICMP type');
     const c = code === undefined || code === '' ? undefined : toInt(code, 0, 255, field, 'ICMP code');
-    out.push({ kind, icmp: t === undefined ? {} : c === undefined ? { type: t } : { type: t, code: c } });
+    out.push({ kind, icmp: c === undefined ? { type: t } : { type: t, code: c } });
   }
   const ipProto = childText(def, 'ident-by-ip-protocol');
   if (ipProto !== undefined) {

@@ -61,3 +61,23 @@ describe('PAN-OS parse: member lists PAN-OS requires', () => {
     }
   });
 });
+
+describe('PAN-OS parse: custom ICMP applications', () => {
+  const withApp = (ident: string): string =>
+    config(entry('icmp-app', 'allow', '').replace('<application><member>any</member></application><service><member>any</member></service>', '<application><member>my-icmp</member></application><service><member>application-default</member></service>')).replace(
+      '<rulebase>',
+      `<application><entry name="my-icmp"><default>${ident}</default></entry></application><rulebase>`,
+    );
+
+  it('reads the type (and code) it names', () => {
+    const rules = read(withApp('<ident-by-icmp-type><type>13</type></ident-by-icmp-type>')).policy.rules;
+    expect(rules.map((r) => r.protocol)).toEqual([{ kind: 'icmp', icmp: { type: 13 } }]);
+  });
+
+  it('without a type: an error, not every ICMP type', () => {
+    for (const ident of ['<ident-by-icmp-type></ident-by-icmp-type>', '<ident-by-icmp6-type><code>0</code></ident-by-icmp6-type>']) {
+      expect(() => read(withApp(ident))).toThrow(InputError);
+      expect(() => read(withApp(ident))).toThrow(/no <type>: an ICMP identification needs one/);
+    }
+  });
+});
