@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { InputError } from '../../model/index.js';
 import { checkVsysName } from './xpath.js';
-import { plainHttpTlsWarning } from '../plain-http.js';
+import { loadTlsTrust, type TlsTrust } from '../tls-trust.js';
 import { readInputFile } from '../read-input.js';
 
 export const PANOS_LOCATION_SYNTAX = 'panos:HOST[:PORT][/vsysN] | panos:http(s)://HOST:PORT[/vsysN]';
@@ -107,30 +107,10 @@ function checkKeyText(key: string, where: { file?: string; field?: string }): vo
   if (!/^[\x21-\x7e]+$/.test(key)) throw new InputError(where, 'the API key holds spaces or control characters');
 }
 
-/** TLS trust for the connection. */
-export interface PanosTls {
-  /** PEM text of the CA bundle, when `--ca-file` is given. */
-  readonly ca?: string;
-  readonly insecure: boolean;
-}
-
 /**
  * Reads `--ca-file`; `--insecure` is honoured with a warning. Over plain HTTP (`baseUrl` http://) neither has any
  * effect, which is said instead.
  */
-export async function loadPanosTls(opts: PanosConnectOptions, warn: (message: string) => void, baseUrl: string): Promise<PanosTls> {
-  if (opts.insecure && opts.caFile !== undefined) throw new InputError({ field: '--insecure' }, 'contradicts --ca-file: give one of them');
-  const plain = plainHttpTlsWarning(baseUrl, opts);
-  if (plain !== undefined) {
-    warn(plain);
-    return { insecure: false };
-  }
-  if (opts.insecure) {
-    warn('--insecure: the firewall certificate is NOT verified; anyone on the path can read the API key and change the firewall');
-    return { insecure: true };
-  }
-  if (opts.caFile === undefined) return { insecure: false };
-  const ca = await readInputFile(opts.caFile);
-  if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new InputError({ file: opts.caFile }, 'holds no PEM certificate');
-  return { ca, insecure: false };
+export function loadPanosTls(opts: PanosConnectOptions, warn: (message: string) => void, baseUrl: string): Promise<TlsTrust> {
+  return loadTlsTrust(opts, warn, baseUrl, 'the firewall certificate is NOT verified; anyone on the path can read the API key and change the firewall');
 }
