@@ -27,6 +27,10 @@ export interface PanosTarget {
  */
 export function parsePanosTarget(spec: string): PanosTarget {
   const text = spec.trim();
+  // Userinfo or a query can only be a credential put in the wrong place: refused without echoing it.
+  if (/[@?#]/.test(text)) {
+    throw new InputError({ file: 'panos:' }, `a location names ${PANOS_LOCATION_SYNTAX} only: no user, password, key or query (credentials go in --api-key-file, PANOS_API_KEY or --user)`);
+  }
   const where = { file: `panos:${spec}` };
   const m = /^(?:(https?):\/\/)?([^/]+?)(?:\/(vsys[^/]*))?\/?$/i.exec(text);
   if (!m || m[2] === undefined || m[2] === '') throw new InputError(where, `expected ${PANOS_LOCATION_SYNTAX}`);
@@ -38,7 +42,7 @@ export function parsePanosTarget(spec: string): PanosTarget {
     throw new InputError(where, `${JSON.stringify(m[2])} is not a host or host:port`);
   }
   if (url.username || url.password || url.pathname !== '/' || url.search || url.hash || url.hostname === '') {
-    throw new InputError(where, `${JSON.stringify(m[2])} is not a host or host:port (no credentials, paths or queries)`);
+    throw new InputError(where, `${JSON.stringify(m[2])} is not a host or host:port (no paths)`);
   }
   const vsys = m[3] === undefined ? 'vsys1' : checkVsysName(m[3]);
   return { baseUrl: url.origin, vsys, label: `${url.host}/${vsys}` };
