@@ -12,6 +12,7 @@ import type { CommandEnv, GlobalOptions } from './command-env.js';
 import { diffJson, renderDiff } from './commands/diff.js';
 import { confirmApply } from './confirm.js';
 import { toJson } from './io.js';
+import { printableLine } from './printable.js';
 
 export interface ConversionFlags extends GlobalOptions {
   readonly allowLossy?: boolean;
@@ -100,10 +101,10 @@ export async function runConversion(conv: Conversion, opts: ConversionFlags, env
     if (inKind.length > 0) {
       const why = `stateless source → stateful result: ${inKind.join(', ')} admit(s) the replies to every flow allowed, where the source admitted a reply only if one of its return rules allowed it`;
       if (!opts.allowLossy) throw new VerificationError(`lossy in kind: ${why} (--allow-lossy accepts it)`);
-      if (!json) io.stderr.write(`warning: ${why} (accepted with --allow-lossy)\n`);
+      if (!json) io.stderr.write(`warning: ${printableLine(why)} (accepted with --allow-lossy)\n`);
     }
     if (!equivalent) {
-      if (!json) io.stderr.write(`warning: ${differing.length} result(s) allow less than their source (accepted with --allow-lossy): ${differing.join(', ')}\n`);
+      if (!json) io.stderr.write(`warning: ${differing.length} result(s) allow less than their source (accepted with --allow-lossy): ${printableLine(differing.join(', '))}\n`);
       return;
     }
     env.setExit(EXIT.ok);

@@ -8,6 +8,7 @@ import type { WorkflowContext } from '../workflows/context.js';
 import type { CommandEnv, GlobalOptions } from './command-env.js';
 import { COMMANDS } from './commands/index.js';
 import type { Io } from './io.js';
+import { printableLine, printableText } from './printable.js';
 import { terminalPrompt } from './terminal-prompt.js';
 import { VERSION } from './version.js';
 
@@ -44,8 +45,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .showSuggestionAfterError();
 
   const prompt = terminalPrompt(io);
+  // Commands print names and descriptions from the policies they read: never raw control characters.
+  const out: Io = { ...io, stdout: { write: (s: string) => io.stdout.write(printableText(s)), isTTY: io.stdout.isTTY } };
   const env: CommandEnv = {
-    io,
+    io: out,
     setExit: (code) => {
       exit = code;
     },
@@ -53,9 +56,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       debug = !!opts.debug;
       return {
         connection: opts,
-        warn: (m) => io.stderr.write(`warning: ${m}\n`),
+        warn: (m) => io.stderr.write(`warning: ${printableLine(m)}\n`),
         debug: (m) => {
-          if (opts.debug) io.stderr.write(`debug: ${m}\n`);
+          if (opts.debug) io.stderr.write(`debug: ${printableLine(m)}\n`);
         },
         ...(prompt ? { prompt } : {}),
       };
@@ -73,11 +76,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       return e.exitCode === 0 ? EXIT.ok : EXIT.input;
     }
     if (e instanceof RuleportError) {
-      io.stderr.write(`ruleport: ${e.message}\n`);
+      io.stderr.write(`ruleport: ${printableLine(e.message)}\n`);
       if (debug && e.stack) io.stderr.write(`${e.stack}\n`);
       return e.exitCode;
     }
-    io.stderr.write(`ruleport: internal error: ${(e as Error).message ?? String(e)}\n`);
+    io.stderr.write(`ruleport: internal error: ${printableLine((e as Error).message ?? String(e))}\n`);
     if (debug) io.stderr.write(`${(e as Error).stack ?? ''}\n`);
     return EXIT.failed;
   }

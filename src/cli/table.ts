@@ -1,5 +1,8 @@
-/** A plain aligned text table: headings, a rule line, rows. Cells are single-line. */
-export function table(headings: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+import { printableLine } from './printable.js';
+
+/** A plain aligned text table: headings, a rule line, rows. Cells are single-line: a line break in one is shown as `\n`. */
+export function table(headings: readonly string[], givenRows: ReadonlyArray<readonly string[]>): string {
+  const rows = givenRows.map((r) => r.map(printableLine));
   const widths = headings.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
     cells

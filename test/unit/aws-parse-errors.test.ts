@@ -50,7 +50,10 @@ describe('security group parser errors', () => {
       `${at}: ToPort: port 70000 out of range 0..65535`,
     ],
     ['reversed ports', sgDoc({ IpProtocol: 'udp', FromPort: 90, ToPort: 80 }), `${at}: ToPort: port range 90-80 is reversed`],
-    ['one port missing', sgDoc({ IpProtocol: 'tcp', FromPort: 90 }), `${at}: ToPort: tcp rule needs both FromPort and ToPort`],
+    ['one port missing', sgDoc({ IpProtocol: 'tcp', FromPort: 90 }), `${at}: ToPort: tcp rule needs both FromPort and ToPort (0 and 65535 for all ports)`],
+    // Never guessed as all ports: AWS states 0-65535 when a rule means all of them.
+    ['both ports missing', sgDoc({ IpProtocol: 'udp', IpRanges: [{ CidrIp: '10.0.0.0/8' }] }), `${at}: FromPort: udp rule needs both FromPort and ToPort (0 and 65535 for all ports)`],
+    ['both ports missing, by number', sgDoc({ IpProtocol: '6', IpRanges: [{ CidrIp: '10.0.0.0/8' }] }), `${at}: FromPort: tcp rule needs both FromPort and ToPort (0 and 65535 for all ports)`],
     [
       'unknown protocol name',
       sgDoc({ IpProtocol: 'gre' }),
@@ -118,6 +121,9 @@ describe('network ACL parser errors', () => {
     ['duplicate rule number', aclDoc({ RuleNumber: 50 }), `${aclAt}: RuleNumber: rule number 50 appears twice in the ingress entries`],
     ['port out of range', aclDoc({ PortRange: { From: -5, To: 80 } }), `${aclAt}: PortRange.From: port -5 out of range 0..65535`],
     ['unknown protocol', aclDoc({ Protocol: 'sctp' }), `${aclAt}: Protocol: unknown protocol "sctp"`],
+    // Never guessed as all ports: AWS requires a range for tcp/udp entries.
+    ['tcp without a port range', aclDoc({ PortRange: undefined }), `${aclAt}: PortRange.From: tcp entry needs PortRange.From and PortRange.To (0 and 65535 for all ports)`],
+    ['udp with half a port range', aclDoc({ Protocol: '17', PortRange: { From: 53 } }), `${aclAt}: PortRange.To: udp entry needs PortRange.From and PortRange.To (0 and 65535 for all ports)`],
     ['ICMP code too big', aclDoc({ Protocol: '1', IcmpTypeCode: { Type: 3, Code: 999 } }), `${aclAt}: IcmpTypeCode.Code: ICMP code 999 out of range -1..255`],
   ];
   it.each(cases)('%s', (_name, doc, message) => {

@@ -22,6 +22,7 @@ import { parseDuration } from '../../workflows/duration.js';
 import { progressLine, renderAdmitReport, renderUndoReport } from '../admit-output.js';
 import type { CommandEnv, GlobalOptions } from '../command-env.js';
 import { confirmApply } from '../confirm.js';
+import { printableText } from '../printable.js';
 import { toJson } from '../io.js';
 
 interface AdmitOptions extends GlobalOptions {
@@ -93,7 +94,7 @@ export function registerAdmit(program: Command, env: CommandEnv): void {
           confirm: async (from, to) => {
             if (opts.dryRun) return true;
             const plan = admitPlan(request, from, to);
-            if (!opts.json) env.io.stderr.write(formatPlan(plan));
+            if (!opts.json) env.io.stderr.write(printableText(formatPlan(plan)));
             if (!(await confirmApply(plan, opts, env.io))) {
               env.io.stderr.write('nothing done\n');
               return false;
@@ -184,7 +185,7 @@ async function runUndo(run: string, opts: AdmitOptions, ctx: WorkflowContext, en
   }
   const moves = recordedMoves(opts.journal, run);
   const plan = undoPlan(run, moves);
-  if (!opts.json) env.io.stderr.write(formatPlan(plan));
+  if (!opts.json) env.io.stderr.write(printableText(formatPlan(plan)));
   const api = await connectHaloServers(opts, ctx);
   // A read-only key fails here, before anyone is asked to confirm.
   if (!opts.dryRun) await api.requireWrite(UNDO_WRITES);

@@ -6,7 +6,6 @@
  * become the policy's default action instead of rules.
  */
 import {
-  ALL_PORTS,
   ANY,
   BOTH_DIRECTIONS,
   InputError,
@@ -134,7 +133,10 @@ function entryProtocol(entry: NetworkAclEntryDoc, loc: InputLocation): Protocol 
     case 17: {
       const kind = n === 6 ? 'tcp' : 'udp';
       const range = entry.PortRange;
-      if (!range || (range.From === undefined && range.To === undefined)) return { kind, ports: ALL_PORTS };
+      // AWS requires a range for tcp/udp entries (0-65535 for all ports); a missing one is not guessed as "all".
+      if (range?.From === undefined || range.To === undefined) {
+        throw new InputError({ ...loc, field: range?.From === undefined ? 'PortRange.From' : 'PortRange.To' }, `${kind} entry needs PortRange.From and PortRange.To (0 and 65535 for all ports)`);
+      }
       const from = toInt(range.From, 0, 65535, { ...loc, field: 'PortRange.From' }, 'port');
       const to = toInt(range.To, 0, 65535, { ...loc, field: 'PortRange.To' }, 'port');
       if (from > to) throw new InputError({ ...loc, field: 'PortRange.To' }, `port range ${from}-${to} is reversed`);

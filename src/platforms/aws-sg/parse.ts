@@ -6,7 +6,6 @@
  * its own description, as the AWS rule API (DescribeSecurityGroupRules) does.
  */
 import {
-  ALL_PORTS,
   ANY,
   BOTH_DIRECTIONS,
   InputError,
@@ -138,7 +137,7 @@ function versioned(text: string, version: 4 | 6, loc: InputLocation): AddressIte
 }
 
 /**
- * AWS semantics: `-1` is every protocol; tcp/udp use FromPort..ToPort (absent = all ports); icmp/icmpv6
+ * AWS semantics: `-1` is every protocol; tcp/udp use FromPort..ToPort (both required); icmp/icmpv6
  * use FromPort as type and ToPort as code with -1 meaning all; any other protocol covers all its traffic
  * whatever ports are given.
  */
@@ -158,10 +157,10 @@ function permissionProtocol(perm: IpPermissionDoc, loc: InputLocation): Protocol
   switch (name) {
     case 'tcp':
     case 'udp': {
-      if (perm.FromPort === undefined && perm.ToPort === undefined) return { kind: name, ports: ALL_PORTS };
+      // AWS always states a tcp/udp range (0-65535 for all ports); a missing one is not guessed as "all".
       if (perm.FromPort === undefined || perm.ToPort === undefined) {
         const missing = perm.FromPort === undefined ? 'FromPort' : 'ToPort';
-        throw new InputError({ ...loc, field: missing }, `${name} rule needs both FromPort and ToPort`);
+        throw new InputError({ ...loc, field: missing }, `${name} rule needs both FromPort and ToPort (0 and 65535 for all ports)`);
       }
       const from = toInt(perm.FromPort, 0, 65535, { ...loc, field: 'FromPort' }, 'port');
       const to = toInt(perm.ToPort, 0, 65535, { ...loc, field: 'ToPort' }, 'port');

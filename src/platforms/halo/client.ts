@@ -12,7 +12,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { InputError, RemoteError } from '../../model/index.js';
 import { collectPages } from '../paginate.js';
 import { backoffDelay, withRetries, type AttemptOutcome, type RetryPolicy } from '../retry.js';
-import { plainHttpTlsWarning } from '../plain-http.js';
+import { loadTlsTrust } from '../tls-trust.js';
+import { trustingFetch } from '../trusting-fetch.js';
 import { haloBaseUrl, loadHaloCredentials, type HaloConnectOptions, type HaloCredentials } from './credentials.js';
 import { HALO } from './parse.js';
 
@@ -361,9 +362,12 @@ export class HaloClient {
   }
 }
 
+const HALO_INSECURE_RISK = 'the Halo API certificate is NOT verified; anyone on the path can read the API secret and tokens and change firewall policies';
+
 /**
  * A client from the CLI's connection options: base URL from `--halo-url`/`HALO_API_URL`, credentials from
- * `--auth`/the environment/`transform.auth`. No request is made until the first call.
+ * `--auth`/the environment/`transform.auth`, TLS trust from `--ca-file`/`--insecure`. No request is made until
+ * the first call.
  */
 export async function connectHalo(
   opts: HaloConnectOptions,
@@ -371,11 +375,11 @@ export async function connectHalo(
   extra: Partial<Omit<HaloClientOptions, 'baseUrl' | 'credentials'>> = {},
 ): Promise<HaloClient> {
   const baseUrl = haloBaseUrl(opts);
-  const plain = plainHttpTlsWarning(baseUrl, opts);
-  if (plain !== undefined) io.warn(plain);
-  const credentials = await loadHaloCredentials(opts, io.warn);
-  io.debug(`halo: ${baseUrl}, key from ${credentials.source}`);
-  return new HaloClient({ baseUrl, credentials, log: io.debug, ...extra });
+  const [tls, credentials] = await Promise.all([loadTlsTrust(opts, io.warn, baseUrl, HALO_INSECURE_RISK), loadHaloCredentials(opts, io.warn)]);
+  io.debug(`halo: ${baseUrl}, key from ${credentials.source}${tls.ca ? ', CA from --ca-file' : ''}`);
+  // The global fetch trusts the system's CAs only: a connection with its own trust gets its own transport.
+  const transport = tls.ca !== undefined || tls.insecure ? { fetch: trustingFetch(tls) } : {};
+  return new HaloClient({ baseUrl, credentials, log: io.debug, ...transport, ...extra });
 }
 
 /** The error of a call its caller's signal stopped. */

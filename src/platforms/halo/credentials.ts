@@ -32,10 +32,8 @@ export interface HaloConnectOptions {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * The API base URL: `--halo-url`, else `HALO_API_URL`, else the public API. Checked to be http(s), without a
- * trailing slash. Node's fetch has no per-request CA option, so `--ca-file`/`--insecure` are refused for HTTPS
- * rather than silently ignored; over plain HTTP they have no effect, which the caller warns about
- * (plainHttpTlsWarning).
+ * The API base URL: `--halo-url`, else `HALO_API_URL`, else the public API. Checked to be http(s), without
+ * credentials, query or fragment, and without a trailing slash.
  */
 export function haloBaseUrl(opts: HaloConnectOptions, env: Env = process.env): string {
   const field = opts.haloUrl !== undefined ? '--halo-url' : 'HALO_API_URL';
@@ -49,12 +47,6 @@ export function haloBaseUrl(opts: HaloConnectOptions, env: Env = process.env): s
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError({ field }, `${JSON.stringify(raw)} is not an http(s) URL`);
   if (url.username || url.password || url.search || url.hash) {
     throw new InputError({ field }, 'give the API base URL only (no credentials, query or fragment)');
-  }
-  if (url.protocol === 'https:' && (opts.caFile !== undefined || opts.insecure)) {
-    throw new InputError(
-      { field: opts.caFile !== undefined ? '--ca-file' : '--insecure' },
-      'not supported for Halo connections; to trust a private CA set NODE_EXTRA_CA_CERTS=FILE',
-    );
   }
   return url.toString().replace(/\/+$/, '');
 }

@@ -8,6 +8,7 @@
  */
 import { RemoteError } from '../../model/index.js';
 import { HALO, isNameTaken, type HaloClient } from './client.js';
+import { idSegment } from './api-path.js';
 import {
   groupSchema,
   policySchema,
@@ -58,7 +59,7 @@ export class HaloFirewall {
    */
   async getPolicy(id: string, fresh = false): Promise<HaloPolicyDoc> {
     const call = 'GET /v1/firewall_policies/{id}';
-    const body = await this.http.get<{ firewall_policy?: unknown }>(`/v1/firewall_policies/${encodeURIComponent(id)}`, { call, notFoundRetries: fresh ? 5 : 0 });
+    const body = await this.http.get<{ firewall_policy?: unknown }>(`/v1/firewall_policies/${idSegment(id, 'policy id')}`, { call, notFoundRetries: fresh ? 5 : 0 });
     return checked(policySchema, body?.firewall_policy, call, 'firewall_policy');
   }
 
@@ -80,7 +81,7 @@ export class HaloFirewall {
 
   /** Replaces a policy's settings and whole rule list in one call (the policy is never seen half-converged). */
   async updatePolicy(id: string, doc: HaloPolicyDoc): Promise<void> {
-    await this.http.put(`/v1/firewall_policies/${encodeURIComponent(id)}`, { firewall_policy: writable(doc, ['id']) }, { call: 'PUT /v1/firewall_policies/{id}' });
+    await this.http.put(`/v1/firewall_policies/${idSegment(id, 'policy id')}`, { firewall_policy: writable(doc, ['id']) }, { call: 'PUT /v1/firewall_policies/{id}' });
   }
 
   async listZones(): Promise<HaloZoneDoc[]> {

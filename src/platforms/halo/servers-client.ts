@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { RemoteError } from '../../model/index.js';
 import { connectHalo, HALO, HaloRemoteError, type HaloClient } from './client.js';
+import { idSegment } from './api-path.js';
 import type { HaloConnectOptions } from './credentials.js';
 
 /** A server group. `path` is the `group_path` (`prod/web`), or the name when Halo gives none. */
@@ -156,8 +157,6 @@ function toServer(s: z.output<typeof serverSchema>): HaloServer {
   };
 }
 
-const path = (...parts: string[]): string => parts.map(encodeURIComponent).join('/');
-
 /** HaloServersApi over the Halo transport. */
 export class HaloServersClient implements HaloServersApi {
   constructor(readonly http: HaloClient) {}
@@ -174,26 +173,26 @@ export class HaloServersClient implements HaloServersApi {
 
   async getGroup(groupId: string): Promise<HaloGroup> {
     const call = `GET /v1/groups/${groupId}`;
-    const body = await this.http.get<unknown>(`/v1/groups/${path(groupId)}`, { call });
+    const body = await this.http.get<unknown>(`/v1/groups/${idSegment(groupId, 'group id')}`, { call });
     return toGroup(shaped(z.object({ group: groupSchema }), body, call).group);
   }
 
   async firewallPolicyName(policyId: string): Promise<string> {
     const call = `GET /v1/firewall_policies/${policyId}`;
-    const body = await this.http.get<unknown>(`/v1/firewall_policies/${path(policyId)}`, { call });
+    const body = await this.http.get<unknown>(`/v1/firewall_policies/${idSegment(policyId, 'policy id')}`, { call });
     return shaped(policySchema, body, call).firewall_policy.name;
   }
 
   async listActiveServers(groupId: string): Promise<HaloServer[]> {
     const call = `GET /v1/groups/${groupId}/servers`;
-    const raw = await this.http.list<unknown>(`/v1/groups/${path(groupId)}/servers?state=active`, 'servers', { call });
+    const raw = await this.http.list<unknown>(`/v1/groups/${idSegment(groupId, 'group id')}/servers?state=active`, 'servers', { call });
     return raw.map((s) => toServer(shaped(serverSchema, s, call)));
   }
 
   async getServer(serverId: string): Promise<HaloServer | undefined> {
     const call = `GET /v1/servers/${serverId}`;
     try {
-      const body = await this.http.get<unknown>(`/v1/servers/${path(serverId)}`, { call });
+      const body = await this.http.get<unknown>(`/v1/servers/${idSegment(serverId, 'server id')}`, { call });
       return toServer(shaped(z.object({ server: serverSchema }), body, call).server);
     } catch (e) {
       if (isNotFound(e)) return undefined;
@@ -205,13 +204,13 @@ export class HaloServersClient implements HaloServersApi {
     const call = `POST /v1/servers/${serverId}/scans`;
     // Repeating a launch after a 5xx at worst starts a second scan, which is harmless: the latest command is
     // the one polled. Giving up on the server because of one transient error is not.
-    const body = await this.http.post<unknown>(`/v1/servers/${path(serverId)}/scans`, { scan: { module: 'sca' } }, { call, idempotent: true, ...options });
+    const body = await this.http.post<unknown>(`/v1/servers/${idSegment(serverId, 'server id')}/scans`, { scan: { module: 'sca' } }, { call, idempotent: true, ...options });
     return toCommand(shaped(commandSchema, body, call));
   }
 
   async getCommand(serverId: string, commandId: string, options: CallOptions = {}): Promise<HaloCommand> {
     const call = `GET /v1/servers/${serverId}/commands/${commandId}`;
-    const body = await this.http.get<unknown>(`/v1/servers/${path(serverId, 'commands', commandId)}`, { call, ...options });
+    const body = await this.http.get<unknown>(`/v1/servers/${idSegment(serverId, 'server id')}/commands/${idSegment(commandId, 'command id')}`, { call, ...options });
     return toCommand(shaped(commandSchema, body, call));
   }
 
@@ -219,7 +218,7 @@ export class HaloServersClient implements HaloServersApi {
     const call = `GET /v1/servers/${serverId}/sca`;
     let body: unknown;
     try {
-      body = await this.http.get<unknown>(`/v1/servers/${path(serverId, 'sca')}`, { call, ...options });
+      body = await this.http.get<unknown>(`/v1/servers/${idSegment(serverId, 'server id')}/sca`, { call, ...options });
     } catch (e) {
       // 404 means "no scan yet" — unless it is the server itself that is gone, which the caller must learn.
       const resource = e instanceof HaloRemoteError ? (e.body as { resource?: unknown } | undefined)?.resource : undefined;
@@ -242,7 +241,7 @@ export class HaloServersClient implements HaloServersApi {
 
   async moveServer(serverId: string, groupId: string): Promise<void> {
     const call = `PUT /v1/servers/${serverId}`;
-    await this.http.put<unknown>(`/v1/servers/${path(serverId)}`, { server: { group_id: groupId } }, { call });
+    await this.http.put<unknown>(`/v1/servers/${idSegment(serverId, 'server id')}`, { server: { group_id: groupId } }, { call });
   }
 }
 

@@ -15,7 +15,8 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { InputError, RemoteError, type Flow } from '../../model/index.js';
 import { withRetries, type AttemptOutcome, type RetryPolicy } from '../retry.js';
-import { loadPanosAuth, loadPanosTls, type PanosAuth, type PanosConnectOptions, type PanosTarget, type PanosTls } from './credentials.js';
+import { loadPanosAuth, loadPanosTls, type PanosAuth, type PanosConnectOptions, type PanosTarget } from './credentials.js';
+import type { TlsTrust } from '../tls-trust.js';
 import { PANOS, type VsysConfig, type ZonePair } from './parse.js';
 import { child, childText, childrenOf, entries, escapeXml, lines, parseXml, textElement, type XNode } from './xml.js';
 import { SHARED_XPATH, vsysXpath } from './xpath.js';
@@ -34,7 +35,7 @@ export interface PanosClientOptions {
   /** `https://host[:port]`, no path. */
   readonly baseUrl: string;
   readonly auth: PanosAuth;
-  readonly tls?: PanosTls;
+  readonly tls?: TlsTrust;
   readonly retry?: Partial<RetryPolicy>;
   /** Per-request timeout. */
   readonly timeoutMs?: number;

@@ -38,9 +38,14 @@ export function toConfigXml(rendered: RenderedRulebase, vsys: string): string {
   ].join('\n');
 }
 
-/** A CLI token: quoted when it holds spaces or is empty (double quotes inside become single ones). */
+/**
+ * A CLI token: quoted when it holds spaces or is empty. The file is pasted line by line, so text from a source
+ * policy (a description) must not end the command early: line breaks and other control characters become one
+ * space, double quotes single ones, and backslashes slashes (no escape can reopen or close the quotes).
+ */
 function token(text: string): string {
-  return /^[^\s"'[\]]+$/.test(text) ? text : `"${text.replace(/"/g, "'")}"`;
+  if (/^[^\s"'[\]\\\x00-\x1f\x7f]+$/.test(text)) return text;
+  return `"${text.replace(/[\x00-\x1f\x7f\u2028\u2029]+/g, ' ').replace(/"/g, "'").replace(/\\/g, '/')}"`;
 }
 
 function list(values: readonly string[]): string {

@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { InputError } from '../../model/index.js';
 import { checkVsysName } from './xpath.js';
-import { plainHttpTlsWarning } from '../plain-http.js';
+import { loadTlsTrust, type TlsTrust } from '../tls-trust.js';
 import { readInputFile } from '../read-input.js';
 
 export const PANOS_LOCATION_SYNTAX = 'panos:HOST[:PORT][/vsysN] | panos:http(s)://HOST:PORT[/vsysN]';
@@ -27,6 +27,10 @@ export interface PanosTarget {
  */
 export function parsePanosTarget(spec: string): PanosTarget {
   const text = spec.trim();
+  // Userinfo or a query can only be a credential put in the wrong place: refused without echoing it.
+  if (/[@?#]/.test(text)) {
+    throw new InputError({ file: 'panos:' }, `a location names ${PANOS_LOCATION_SYNTAX} only: no user, password, key or query (credentials go in --api-key-file, PANOS_API_KEY or --user)`);
+  }
   const where = { file: `panos:${spec}` };
   const m = /^(?:(https?):\/\/)?([^/]+?)(?:\/(vsys[^/]*))?\/?$/i.exec(text);
   if (!m || m[2] === undefined || m[2] === '') throw new InputError(where, `expected ${PANOS_LOCATION_SYNTAX}`);
@@ -38,7 +42,7 @@ export function parsePanosTarget(spec: string): PanosTarget {
     throw new InputError(where, `${JSON.stringify(m[2])} is not a host or host:port`);
   }
   if (url.username || url.password || url.pathname !== '/' || url.search || url.hash || url.hostname === '') {
-    throw new InputError(where, `${JSON.stringify(m[2])} is not a host or host:port (no credentials, paths or queries)`);
+    throw new InputError(where, `${JSON.stringify(m[2])} is not a host or host:port (no paths)`);
   }
   const vsys = m[3] === undefined ? 'vsys1' : checkVsysName(m[3]);
   return { baseUrl: url.origin, vsys, label: `${url.host}/${vsys}` };
@@ -107,30 +111,10 @@ function checkKeyText(key: string, where: { file?: string; field?: string }): vo
   if (!/^[\x21-\x7e]+$/.test(key)) throw new InputError(where, 'the API key holds spaces or control characters');
 }
 
-/** TLS trust for the connection. */
-export interface PanosTls {
-  /** PEM text of the CA bundle, when `--ca-file` is given. */
-  readonly ca?: string;
-  readonly insecure: boolean;
-}
-
 /**
  * Reads `--ca-file`; `--insecure` is honoured with a warning. Over plain HTTP (`baseUrl` http://) neither has any
  * effect, which is said instead.
  */
-export async function loadPanosTls(opts: PanosConnectOptions, warn: (message: string) => void, baseUrl: string): Promise<PanosTls> {
-  if (opts.insecure && opts.caFile !== undefined) throw new InputError({ field: '--insecure' }, 'contradicts --ca-file: give one of them');
-  const plain = plainHttpTlsWarning(baseUrl, opts);
-  if (plain !== undefined) {
-    warn(plain);
-    return { insecure: false };
-  }
-  if (opts.insecure) {
-    warn('--insecure: the firewall certificate is NOT verified; anyone on the path can read the API key and change the firewall');
-    return { insecure: true };
-  }
-  if (opts.caFile === undefined) return { insecure: false };
-  const ca = await readInputFile(opts.caFile);
-  if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new InputError({ file: opts.caFile }, 'holds no PEM certificate');
-  return { ca, insecure: false };
+export function loadPanosTls(opts: PanosConnectOptions, warn: (message: string) => void, baseUrl: string): Promise<TlsTrust> {
+  return loadTlsTrust(opts, warn, baseUrl, 'the firewall certificate is NOT verified; anyone on the path can read the API key and change the firewall');
 }

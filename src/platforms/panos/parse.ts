@@ -125,22 +125,23 @@ export function readVsys(config: VsysConfig, options: ReadOptions): PanosReading
   if (zones.from === zones.to) {
     throw new InputError({ field: '--from-zone/--to-zone' }, `the zone pair needs two different zones, got ${zones.from} twice`);
   }
-  const reader = new VsysReader(config, options);
+  const reader = new VsysReader(config);
   const rules: Rule[] = [];
   const disabled: string[] = [];
   const inexpressible: Inexpressible[] = [];
   entries(path(config.vsys, 'rulebase', 'security', 'rules')).forEach((entry, i) => {
     const name = entry.attrs.name ?? `#${i + 1}`;
     if (options.select && !options.select({ name, tags: members(child(entry, 'tag')) })) return;
+    const loc: InputLocation = { file: options.label, object: `${config.name} rule ${JSON.stringify(name)}` };
     const directions = BOTH_DIRECTIONS.filter((d) =>
-      d === 'ingress' ? appliesTo(entry, zones.from, zones.to) : appliesTo(entry, zones.to, zones.from),
+      d === 'ingress' ? appliesTo(entry, zones.from, zones.to, loc) : appliesTo(entry, zones.to, zones.from, loc),
     );
     if (directions.length === 0) return;
     if (childText(entry, 'disabled') === 'yes') {
       disabled.push(name);
       return;
     }
-    const read = reader.rule(entry, name, i + 1, directions);
+    const read = reader.rule(entry, name, i + 1, directions, loc);
     if (read.problems.length > 0) {
       if (!options.dropInexpressible) {
         throw new UnsupportedError(
@@ -173,18 +174,26 @@ export function readVsys(config: VsysConfig, options: ReadOptions): PanosReading
 }
 
 /** Whether a rule applies to traffic from zone `from` to zone `to` (two different zones). */
-function appliesTo(rule: XNode, from: string, to: string): boolean {
-  const fromZones = membersOrAny(rule, 'from');
-  const toZones = membersOrAny(rule, 'to');
+function appliesTo(rule: XNode, from: string, to: string, loc: InputLocation): boolean {
+  const fromZones = requiredMembers(rule, 'from', loc);
+  const toZones = requiredMembers(rule, 'to', loc);
   const inZones = (list: string[], z: string): boolean => list.includes('any') || list.includes(z);
   const type = childText(rule, 'rule-type') ?? 'universal';
   if (type === 'intrazone') return false;
   return inZones(fromZones, from) && inZones(toZones, to);
 }
 
-function membersOrAny(node: XNode, tag: string, fallback = 'any'): string[] {
-  const list = members(child(node, tag));
-  return list.length === 0 ? [fallback] : list;
+/**
+ * A member list PAN-OS requires of a security rule (zones, addresses, applications, services). A rule without
+ * one does not commit; reading the gap as `any` would widen the rule, so it is an error instead.
+ * @throws InputError naming the rule and the field.
+ */
+function requiredMembers(rule: XNode, tag: string, loc: InputLocation): string[] {
+  const list = members(child(rule, tag));
+  if (list.length === 0) {
+    throw new InputError({ ...loc, field: tag }, `no <member> under <${tag}>: PAN-OS requires one (<member>any</member> for any), and ruleport does not guess it`);
+  }
+  return list;
 }
 
 function interzoneDefault(vsys: XNode, loc: InputLocation): Action {
@@ -213,13 +222,9 @@ interface Traffic {
 
 /** Resolves names of one vsys (vsys objects hide shared ones of the same name). */
 class VsysReader {
-  constructor(
-    private readonly config: VsysConfig,
-    private readonly options: ReadOptions,
-  ) {}
+  constructor(private readonly config: VsysConfig) {}
 
-  rule(entry: XNode, name: string, index: number, directions: readonly Direction[]): { action: Action; rules: Rule[]; problems: string[] } {
-    const loc: InputLocation = { file: this.options.label, object: `${this.config.name} rule ${JSON.stringify(name)}` };
+  rule(entry: XNode, name: string, index: number, directions: readonly Direction[], loc: InputLocation): { action: Action; rules: Rule[]; problems: string[] } {
     const action = ruleAction(childText(entry, 'action') ?? '', { ...loc, field: 'action' });
     const problems: string[] = [];
     for (const [field, what] of [
@@ -260,7 +265,7 @@ class VsysReader {
   }
 
   private side(entry: XNode, field: 'source' | 'destination', loc: InputLocation): Side {
-    const names = membersOrAny(entry, field);
+    const names = requiredMembers(entry, field, loc);
     const negate = childText(entry, `negate-${field}`) === 'yes';
     if (names.includes('any')) return { match: negate ? 'nothing' : { kind: 'any' }, problems: [] };
     const items: AddressItem[] = [];
@@ -339,8 +344,8 @@ class VsysReader {
   }
 
   private traffic(entry: XNode, loc: InputLocation): Traffic {
-    const apps = membersOrAny(entry, 'application');
-    const services = membersOrAny(entry, 'service', 'application-default');
+    const apps = requiredMembers(entry, 'application', loc);
+    const services = requiredMembers(entry, 'service', loc);
     const appDefault = services.includes('application-default');
     const set = new ProtocolSet();
     const problems: string[] = [];
@@ -511,9 +516,11 @@ function customApplicationPorts(name: string, app: XNode, loc: InputLocation, pr
     const type = childText(ident, 'type');
     const code = childText(ident, 'code');
     const field = { ...loc, field: `default/${tag}` };
-    const t = type === undefined ? undefined : toInt(type, 0, 255, field, 'ICMP type');
+    // PAN-OS requires the type; a missing one is not guessed as "every ICMP type".
+    if (type === undefined || type === '') throw new InputError(field, 'no <type>: an ICMP identification needs one');
+    const t = toInt(type, 0, 255, field, 'ICMP type');
     const c = code === undefined || code === '' ? undefined : toInt(code, 0, 255, field, 'ICMP code');
-    out.push({ kind, icmp: t === undefined ? {} : c === undefined ? { type: t } : { type: t, code: c } });
+    out.push({ kind, icmp: c === undefined ? { type: t } : { type: t, code: c } });
   }
   const ipProto = childText(def, 'ident-by-ip-protocol');
   if (ipProto !== undefined) {

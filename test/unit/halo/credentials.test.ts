@@ -80,10 +80,9 @@ describe('haloBaseUrl', () => {
     expect(haloBaseUrl({}, {})).toBe(DEFAULT_HALO_URL);
   });
 
-  it('refuses what is not an http(s) base URL, and TLS flags fetch cannot honour', () => {
+  it('refuses what is not an http(s) base URL', () => {
     expect(() => haloBaseUrl({ haloUrl: 'ftp://x' }, {})).toThrow(/--halo-url: "ftp:\/\/x" is not an http\(s\) URL/);
     expect(() => haloBaseUrl({ haloUrl: 'https://id:pw@x' }, {})).toThrow(/no credentials/);
-    expect(() => haloBaseUrl({ insecure: true }, {})).toThrow(/NODE_EXTRA_CA_CERTS/);
   });
 });
 
@@ -94,16 +93,19 @@ describe('connectHalo over plain HTTP', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('warns, in one line, that TLS flags have no effect and the key travels unencrypted; HTTPS still refuses them', async () => {
+  it('warns, in one line, that TLS flags have no effect and the key travels unencrypted', async () => {
     const auth = join(dir, 'halo.auth');
     writeFileSync(auth, 'abc123|s3cr3t\n', { mode: 0o600 });
     const warnings: string[] = [];
     const io = { warn: (m: string) => warnings.push(m), debug: () => {} };
-    await connectHalo({ haloUrl: 'http://127.0.0.1:9000', auth, insecure: true, caFile: 'ca.pem' }, io);
-    expect(warnings).toEqual(['--ca-file and --insecure have no effect: http://127.0.0.1:9000 is plain HTTP (no TLS), so the API key travels unencrypted']);
+    await connectHalo({ haloUrl: 'http://127.0.0.1:9000', auth, caFile: 'ca.pem' }, io);
+    await connectHalo({ haloUrl: 'http://127.0.0.1:9000', auth, insecure: true }, io);
+    expect(warnings).toEqual([
+      '--ca-file has no effect: http://127.0.0.1:9000 is plain HTTP (no TLS), so the API key travels unencrypted',
+      '--insecure has no effect: http://127.0.0.1:9000 is plain HTTP (no TLS), so the API key travels unencrypted',
+    ]);
     warnings.length = 0;
     await connectHalo({ haloUrl: 'http://127.0.0.1:9000', auth }, io);
     expect(warnings).toEqual([]);
-    await expect(connectHalo({ haloUrl: 'https://grid.example.com', auth, caFile: 'ca.pem' }, io)).rejects.toThrow(/--ca-file: not supported for Halo connections/);
   });
 });

@@ -18,6 +18,14 @@ describe('panos: targets', () => {
   it.each(['', 'ftp://fw', 'user:pw@fw', 'fw/vsys0', "fw/vsys1']/..", 'fw/other', 'fw?x=1', 'http://fw:8443/api'])('refuses %j', (spec) => {
     expect(() => parsePanosTarget(spec)).toThrow(InputError);
   });
+
+  it.each(['admin:s3cr3t@fw.example.com', 'https://admin:s3cr3t@fw.example.com/vsys1', 'fw.example.com?key=s3cr3t', 'fw.example.com/vsys1?key=s3cr3t', 'fw#s3cr3t'])(
+    'refuses %j without repeating the credential',
+    (spec) => {
+      expect(() => parsePanosTarget(spec)).toThrow(/no user, password, key or query/);
+      expect(() => parsePanosTarget(spec)).not.toThrow(/s3cr3t/);
+    },
+  );
 });
 
 describe('panos: credentials', () => {
