@@ -1,0 +1,28 @@
+/**
+ * ruleport's dynamic address groups: one per workload group, named after it and filtering on exactly that name as
+ * a tag (`sg-0abc`, filter `'sg-0abc'`). Their members are the addresses registered with the tag through User-ID —
+ * `ruleport sync panos` registers a security group's members — so a group nobody registers matches nothing.
+ * `convert` and `sync` write them the same way, so both meet on the same object. Pure.
+ */
+import type { PanosObject } from './objects.js';
+
+/**
+ * The name (and tag) of the group standing for a workload group reference: the reference without its owner account
+ * (`sg-0abc@123456789012` → `sg-0abc`), the key User-ID registrations use.
+ */
+export function dynamicGroupName(ref: string): string {
+  return ref.split('@')[0]!;
+}
+
+/** The dynamic address group `name` whose filter is the tag `name`, carrying `tag`. */
+export function dynamicAddressGroup(name: string, tag: readonly string[]): PanosObject {
+  return { kind: 'address-group', name, filter: `'${name}'`, tag: [...tag] };
+}
+
+/**
+ * The User-ID tag one of these groups stands for; undefined for any other filter: a group edited by hand to `'web'`
+ * must not make ruleport the owner of every `web` registration.
+ */
+export function dynamicGroupTag(group: { readonly name: string; readonly filter: string }): string | undefined {
+  return group.filter.trim() === `'${group.name}'` ? group.name : undefined;
+}
