@@ -37,7 +37,7 @@ import {
   type PanosObject,
   type PanosRuleObject,
 } from '../platforms/panos/objects.js';
-import { dynamicGroupName } from '../platforms/panos/dynamic-address-group.js';
+import { withDynamicGroupNames } from '../platforms/panos/dynamic-address-group.js';
 import { configVsyses, readVsys, type VsysConfig, type ZonePair } from '../platforms/panos/parse.js';
 import { renderRulebase, type ServiceMode } from '../platforms/panos/render.js';
 import { unreferencedObjects } from '../platforms/panos/unreferenced-objects.js';
@@ -129,7 +129,7 @@ export async function planPanosConversion(req: ToPanosRequest, deps: ToPanosDeps
     });
     for (const o of rendered.objects) objects.set(`${o.kind}:${o.name}`, o);
     for (const n of rendered.notes) if (!notes.includes(n)) notes.push(n);
-    units.push({ source, prefix, rules: rendered.rules, mapRef: checkMapping(source, req.mapRef) });
+    units.push({ source, prefix, rules: rendered.rules, mapRef: withDynamicGroupNames(source, req.mapRef) });
   }
   const allObjects = OBJECT_ORDER.flatMap((k) => [...objects.values()].filter((o) => o.kind === k));
   const allRules = units.flatMap((u) => u.rules);
@@ -156,20 +156,6 @@ function defaultPrefix(source: Policy): string {
 /** One vsys of a rendered configuration text. */
 function vsysOf(text: string, vsys: string): VsysConfig {
   return configVsyses(text, '(rendered)').find((v) => v.name === vsys)!;
-}
-
-/**
- * The mapping of the rendered names: a group `--map-group` names is that address group; a protected group it does
- * not name is the dynamic address group the renderer names after it (as the renderer decides, ./../platforms/panos/render.ts).
- */
-function checkMapping(source: Policy, mapRef: (key: string) => string): (key: string) => string {
-  const defaults = new Map<string, string>();
-  if (source.protects?.kind === 'list') {
-    for (const item of source.protects.items) {
-      if (item.kind === 'group' && mapRef(`group:${item.ref}`) === `group:${item.ref}`) defaults.set(`group:${item.ref}`, `group:${dynamicGroupName(item.ref)}`);
-    }
-  }
-  return (key) => defaults.get(key) ?? mapRef(key);
 }
 
 /**

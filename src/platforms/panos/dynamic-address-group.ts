@@ -4,6 +4,7 @@
  * `ruleport sync panos` registers a security group's members — so a group nobody registers matches nothing.
  * `convert` and `sync` write them the same way, so both meet on the same object. Pure.
  */
+import type { Policy } from '../../model/index.js';
 import type { PanosObject } from './objects.js';
 
 /**
@@ -25,4 +26,19 @@ export function dynamicAddressGroup(name: string, tag: readonly string[]): Panos
  */
 export function dynamicGroupTag(group: { readonly name: string; readonly filter: string }): string | undefined {
   return group.filter.trim() === `'${group.name}'` ? group.name : undefined;
+}
+
+/**
+ * `mapRef` extended so that each group `policy` protects and `mapRef` leaves alone meets the dynamic address group
+ * named after it (`group:sg-0abc@123456789012` → `group:sg-0abc`), as the renderer writes it: how a rulebase is
+ * read against the policy it was written from.
+ */
+export function withDynamicGroupNames(policy: Policy, mapRef: (key: string) => string): (key: string) => string {
+  const defaults = new Map<string, string>();
+  for (const item of policy.protects?.kind === 'list' ? policy.protects.items : []) {
+    if (item.kind !== 'group') continue;
+    const key = `group:${item.ref}`;
+    if (mapRef(key) === key) defaults.set(key, `group:${dynamicGroupName(item.ref)}`);
+  }
+  return (key) => defaults.get(key) ?? mapRef(key);
 }
