@@ -10,9 +10,11 @@
 import { withProtectedLocal, type Policy } from '../model/index.js';
 import { withDynamicGroupNames } from '../platforms/panos/dynamic-address-group.js';
 
+/** The two policies as they are to be compared, and the reference mapping to compare them under. */
 export interface ComparableSides {
   readonly a: Policy;
   readonly b: Policy;
+  /** The caller's mapping, plus the protected group's dynamic address group when a side was made explicit. */
   readonly mapRef: (key: string) => string;
 }
 
