@@ -4,3 +4,4 @@ export * from './policy.js';
 export * from './flow.js';
 export * from './errors.js';
 export * from './validate.js';
+export * from './protected-side.js';

@@ -1,4 +1,4 @@
-import type { Action, Direction, Rule } from './rule.js';
+import type { Action, AddressMatch, Direction, Rule } from './rule.js';
 
 /**
  * How a policy decides: `allow-set` is an order-free union of allows (security groups);
@@ -21,6 +21,23 @@ export interface Policy {
    */
   readonly directions: readonly Direction[];
   readonly rules: readonly Rule[];
+  /**
+   * The endpoints this policy protects: what a rule's local side `any` stands for on a platform whose rules have no
+   * local side of their own. A security group protects its own members (a `group` reference to itself, keyed as
+   * the parsers key group pairs: `sg-0abc@123456789012`). Absent when the rules' local sides are all there is (a
+   * PAN-OS rulebase: source and destination are explicit), or when the reader cannot know the endpoints — then
+   * `protectsUnknown` says why.
+   *
+   * Comparisons use the rules as written, so two policies compare the same with or without it. A translation to a
+   * platform with explicit sides (PAN-OS) writes it as the local side: writing `any` there would open the port to
+   * every host behind the firewall, not only to the protected ones.
+   */
+  readonly protects?: AddressMatch;
+  /**
+   * Why this policy protects particular endpoints that the reader could not learn (a NACL read from a
+   * describe-network-acls file names its subnets but not their addresses). Never set together with `protects`.
+   */
+  readonly protectsUnknown?: string;
   /** Platform facts worth keeping for display and round trips (id, vpc, account, region, tags). */
   readonly meta?: Readonly<Record<string, string>>;
 }

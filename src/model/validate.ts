@@ -43,6 +43,9 @@ export function toInt(value: unknown, min: number, max: number, loc: InputLocati
 
 /** Checks the invariants every policy must hold; throws InputError naming the rule. */
 export function validatePolicy(policy: Policy): Policy {
+  if (policy.protects && policy.protectsUnknown !== undefined) {
+    throw new InputError({ object: policy.name }, 'a policy either names the endpoints it protects or says why it cannot, not both');
+  }
   policy.rules.forEach((rule, i) => {
     const loc: InputLocation = { object: `${policy.name} rule ${rule.origin.id ?? i + 1}` };
     if (policy.evaluation === 'allow-set' && rule.action !== 'allow') {

@@ -6,6 +6,11 @@
  * rulebase is read back and compared with the source. `--out FILE` writes a configuration (`.xml`) or CLI `set`
  * commands (any other name) instead, with no API call.
  *
+ * A security group's rules have no local side; on PAN-OS it is the group itself (the address group `--map-group`
+ * names, else ruleport's dynamic address group named after the group: ../platforms/panos/render.ts). The read-back
+ * rulebase is compared with the source whose local side is made explicit that way, so the proof covers the
+ * destination of ingress rules and the source of egress rules too: a rule written with `any` there fails it.
+ *
  * Ownership: ruleport changes only rules and objects carrying its tag. A rule or object of the same name without
  * it stops the plan; ruleport rules of the same prefix that are no longer wanted are deleted, and so are ruleport's
  * objects that nothing in the vsys refers to any more (../platforms/panos/unreferenced-objects.ts), in the same
@@ -14,7 +19,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { compare } from '../engine/index.js';
-import { InputError, RemoteError, VerificationError, type Policy } from '../model/index.js';
+import { InputError, RemoteError, VerificationError, withProtectedLocal, type Policy } from '../model/index.js';
 import { applyPlan, type Change, type Plan } from '../plan/index.js';
 import { PanosChangeBatch } from '../platforms/panos/change-batch.js';
 import { PanosCommitError, type PanosClient } from '../platforms/panos/client.js';
@@ -32,6 +37,7 @@ import {
   type PanosObject,
   type PanosRuleObject,
 } from '../platforms/panos/objects.js';
+import { withDynamicGroupNames } from '../platforms/panos/dynamic-address-group.js';
 import { configVsyses, readVsys, type VsysConfig, type ZonePair } from '../platforms/panos/parse.js';
 import { renderRulebase, type ServiceMode } from '../platforms/panos/render.js';
 import { unreferencedObjects } from '../platforms/panos/unreferenced-objects.js';
@@ -78,6 +84,8 @@ interface Unit {
   readonly source: Policy;
   readonly prefix: string;
   readonly rules: readonly PanosRuleObject[];
+  /** The reference mapping the check reads the rules with: `--map-group`, then the protected groups' defaults. */
+  readonly mapRef: (key: string) => string;
 }
 
 const OBJECT_ORDER: readonly PanosObject['kind'][] = ['tag', 'address', 'address-group', 'service', 'application'];
@@ -98,9 +106,9 @@ export async function planPanosConversion(req: ToPanosRequest, deps: ToPanosDeps
   if (req.rulePrefix !== undefined && sources.length > 1) {
     throw new InputError({ field: '--rule-prefix' }, `names one prefix, but ${req.source} holds ${sources.length} policies (each gets its id as prefix)`);
   }
-  const groupName = (ref: string): string => {
+  const groupName = (ref: string): string | undefined => {
     const mapped = req.mapRef(`group:${ref}`);
-    return mapped === `group:${ref}` ? ref : mapped.slice('group:'.length);
+    return mapped === `group:${ref}` ? undefined : mapped.slice('group:'.length);
   };
 
   // Render every source; objects shared between sources are written once.
@@ -121,7 +129,7 @@ export async function planPanosConversion(req: ToPanosRequest, deps: ToPanosDeps
     });
     for (const o of rendered.objects) objects.set(`${o.kind}:${o.name}`, o);
     for (const n of rendered.notes) if (!notes.includes(n)) notes.push(n);
-    units.push({ source, prefix, rules: rendered.rules });
+    units.push({ source, prefix, rules: rendered.rules, mapRef: withDynamicGroupNames(source, req.mapRef) });
   }
   const allObjects = OBJECT_ORDER.flatMap((k) => [...objects.values()].filter((o) => o.kind === k));
   const allRules = units.flatMap((u) => u.rules);
@@ -150,10 +158,14 @@ function vsysOf(text: string, vsys: string): VsysConfig {
   return configVsyses(text, '(rendered)').find((v) => v.name === vsys)!;
 }
 
-/** The rules of one unit, read from a configuration, compared with the unit's source. */
+/**
+ * The rules of one unit, read from a configuration, compared with the unit's source with its local side made
+ * explicit (what the source protects, under the unit's mapping).
+ */
 function check(u: Unit, config: VsysConfig, req: ToPanosRequest, label: string): ConversionCheck {
   const reading = readVsys(config, { label, zones: req.zones, select: owned(u.prefix) });
-  return { source: u.source, target: reading.policy, comparison: compare(u.source, reading.policy, { mapRef: req.mapRef }) };
+  const source = withProtectedLocal(u.source);
+  return { source, target: reading.policy, comparison: compare(source, reading.policy, { mapRef: u.mapRef }) };
 }
 
 /** Rules ruleport owns for a prefix: tagged `ruleport`, named `<prefix>-N`. */

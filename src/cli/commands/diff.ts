@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { compare, type Comparison } from '../../engine/index.js';
 import { EXIT, type Policy } from '../../model/index.js';
+import { comparableSides } from '../../workflows/comparable-sides.js';
 import { loadPolicy, parseLocation } from '../../workflows/locations.js';
 import { statefulnessCaveats } from '../../workflows/statefulness.js';
 import type { CommandEnv, GlobalOptions } from '../command-env.js';
@@ -14,7 +15,10 @@ interface DiffOptions extends GlobalOptions, ZoneFlags {
   readonly limit: string;
 }
 
-/** `ruleport diff <a> <b>`: semantic comparison; exit 0 equal, 1 different. */
+/**
+ * `ruleport diff <a> <b>`: semantic comparison; exit 0 equal, 1 different. A security group against a PAN-OS
+ * rulebase is read with the group as its rules' local side (./../../workflows/comparable-sides.ts).
+ */
 export function registerDiff(program: Command, env: CommandEnv): void {
   addZoneOptions(program.command('diff'))
     .description('compare what two policies allow; exit 0 when equivalent, 1 when they differ')
@@ -26,8 +30,9 @@ export function registerDiff(program: Command, env: CommandEnv): void {
       const opts = cmd.optsWithGlobals<DiffOptions>();
       const ctx = env.context(opts);
       const read = zoneReadOptions(opts);
-      const [pa, pb] = await Promise.all([loadPolicy(parseLocation(a), ctx, read), loadPolicy(parseLocation(b), ctx, read)]);
-      const result = compare(pa, pb, { mapRef: parseRefMap(opts.mapGroup ?? []), limit: Number(opts.limit) || 50 });
+      const [loadedA, loadedB] = await Promise.all([loadPolicy(parseLocation(a), ctx, read), loadPolicy(parseLocation(b), ctx, read)]);
+      const { a: pa, b: pb, mapRef } = comparableSides(loadedA, loadedB, parseRefMap(opts.mapGroup ?? []));
+      const result = compare(pa, pb, { mapRef, limit: Number(opts.limit) || 50 });
       env.io.stdout.write(opts.json ? `${toJson(diffJson(pa, pb, result))}\n` : renderDiff(pa, pb, result));
       env.setExit(result.equivalent ? EXIT.ok : EXIT.failed);
     });

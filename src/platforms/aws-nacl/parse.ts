@@ -89,6 +89,8 @@ function aclToPolicy(acl: NetworkAclDoc, file: string, label: string): Policy {
     defaults: { ingress: 'deny', egress: 'deny' },
     directions: BOTH_DIRECTIONS,
     rules,
+    // A NACL protects its subnets, but this document names them by id only: their addresses are not in it.
+    protectsUnknown: `it protects its subnets${meta.subnets ? ` (${meta.subnets.split(',').join(', ')})` : ''}, and a describe-network-acls document does not give their addresses`,
     meta,
   });
 }

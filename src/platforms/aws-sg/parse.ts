@@ -3,7 +3,8 @@
  *
  * A security group is an order-free union of allows (`allow-set`), stateful, deny by default. Each
  * (permission × target) pair becomes one canonical rule so that every rule names exactly one peer and keeps
- * its own description, as the AWS rule API (DescribeSecurityGroupRules) does.
+ * its own description, as the AWS rule API (DescribeSecurityGroupRules) does. Rules have no local side (`any`):
+ * a group protects its own members, which the policy names in `protects` as a reference to the group itself.
  */
 import {
   ANY,
@@ -80,6 +81,7 @@ function groupToPolicy(group: SecurityGroupDoc, file: string, label: string): Po
     defaults: { ingress: 'deny', egress: 'deny' },
     directions: classic ? ['ingress'] : BOTH_DIRECTIONS,
     rules,
+    protects: { kind: 'list', items: [groupRef(group.GroupId, group.OwnerId, group.GroupName)] },
     meta,
   });
 }
@@ -109,13 +111,7 @@ function permissionRules(
     if (!pair.GroupId) {
       throw new InputError({ ...loc, field: `UserIdGroupPairs[${j}].GroupId` }, 'a group pair needs a GroupId');
     }
-    const account = pair.UserId ?? group.OwnerId;
-    const item: AddressItem = {
-      kind: 'group',
-      ref: account ? `${pair.GroupId}@${account}` : pair.GroupId,
-      ...(pair.GroupName ? { name: pair.GroupName } : {}),
-    };
-    targets.push({ item, description: pair.Description });
+    targets.push({ item: groupRef(pair.GroupId, pair.UserId ?? group.OwnerId, pair.GroupName), description: pair.Description });
   });
   return targets.map(({ item, description }) => ({
     direction,
@@ -126,6 +122,11 @@ function permissionRules(
     ...(description ? { description } : {}),
     origin: { platform: AWS_SG, id: group.GroupId, where },
   }));
+}
+
+/** A security group reference, keyed with its owner account when known (`sg-0abc@123456789012`). */
+function groupRef(id: string, account: string | undefined, name: string | undefined): AddressItem {
+  return { kind: 'group', ref: account ? `${id}@${account}` : id, ...(name ? { name } : {}) };
 }
 
 function versioned(text: string, version: 4 | 6, loc: InputLocation): AddressItem {

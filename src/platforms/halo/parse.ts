@@ -174,6 +174,8 @@ export function parseHaloPolicy(doc: HaloPolicyDoc, objects: HaloObjects, file?:
     defaults,
     directions: BOTH_DIRECTIONS,
     rules,
+    // The groups point to their policy, not the other way round: a policy document cannot say whom it protects.
+    protectsUnknown: 'it protects the servers of the server groups that use it, and a policy document does not name them',
     meta,
   });
   return { policy, inexpressible, notes };

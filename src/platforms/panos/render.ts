@@ -16,12 +16,19 @@
  *   A merged rule therefore becomes one rule for its App-IDs and one for its service objects, as needed.
  * - Addresses become objects `rp-<cidr>` / `rp-<first>-<last>`, group references dynamic address groups whose
  *   filter is the group's own tag; prefix lists are refused (resolve them first).
+ * - A local side `any` (a security group's rules) is what the policy protects (`Policy.protects`): PAN-OS rules
+ *   have a destination, and `any` there would reach every host behind the firewall. A protected group is the
+ *   address group `groupName` maps it to, else ruleport's dynamic address group named after it
+ *   (./dynamic-address-group.ts), empty until its members are registered — narrower, never wider. A policy whose
+ *   protected endpoints are unknown (`protectsUnknown`) is refused when it has such rules.
  * - A default-allow direction ends in an allow-all rule; negation becomes negate-source/destination.
  * Whatever else cannot be written exactly raises UnsupportedError naming the rule.
  */
 import { createHash } from 'node:crypto';
 import {
+  ANY,
   UnsupportedError,
+  withProtectedLocal,
   type Action,
   type AddressItem,
   type AddressMatch,
@@ -31,6 +38,7 @@ import {
   type Rule,
 } from '../../model/index.js';
 import { APP_DEFAULT_PORTS, RENDER_APP_ORDER } from './app-ids.js';
+import { dynamicAddressGroup, dynamicGroupName } from './dynamic-address-group.js';
 import { sidesForProtocol } from './icmp-family.js';
 import { RULEPORT_TAG, RULEPORT_TAG_OBJECT, type PanosObject, type PanosRuleObject } from './objects.js';
 import { PANOS, type ZonePair } from './parse.js';
@@ -45,8 +53,12 @@ export interface RenderOptions {
   readonly serviceMode: ServiceMode;
   /** Rules are named `<prefix>-1`, `<prefix>-2`… */
   readonly rulePrefix: string;
-  /** The dynamic address group standing for a group reference; default: the reference itself, if a valid name. */
-  readonly groupName?: (ref: string) => string;
+  /**
+   * The address group a group reference is written as (`--map-group`); undefined (or no function) for the default:
+   * a group the policy protects becomes ruleport's dynamic address group named after it, any other reference
+   * a dynamic address group named as the reference itself, if that is a valid name.
+   */
+  readonly groupName?: (ref: string) => string | undefined;
   readonly profileGroup?: string;
 }
 
@@ -75,20 +87,31 @@ interface Merged {
  * Renders a policy as PAN-OS rules and objects for a zone pair.
  * @throws UnsupportedError naming the first rule PAN-OS cannot express exactly; InputError for a bad prefix.
  */
-export function renderRulebase(policy: Policy, options: RenderOptions): RenderedRulebase {
+export function renderRulebase(source: Policy, options: RenderOptions): RenderedRulebase {
   checkObjectName(`${options.rulePrefix}-1`, 'rule prefix');
+  refuseUnknownLocalSide(source);
+  const policy = withProtectedLocal(source);
   const objects = new Map<string, PanosObject>([[`tag:${RULEPORT_TAG}`, RULEPORT_TAG_OBJECT]]);
   const addObject = (o: PanosObject): string => {
     objects.set(`${o.kind}:${o.name}`, o);
     return o.name;
   };
   const notes: string[] = [];
+  const protectedRefs = new Set(groupRefs(policy.protects));
+  const unregistered = new Set<string>();
+  const groupName = (ref: string): string => {
+    const mapped = options.groupName?.(ref);
+    if (mapped !== undefined) return mapped;
+    if (!protectedRefs.has(ref)) return ref;
+    unregistered.add(dynamicGroupName(ref));
+    return dynamicGroupName(ref);
+  };
   const rules: PanosRuleObject[] = [];
   const usedApps = new Set<string>();
   for (const group of mergeRules(policy)) {
     const subject = `${policy.name} ${group.direction} rule${group.indexes.length > 1 ? 's' : ''} #${group.indexes.map((i) => i + 1).join(',#')}`;
-    const peer = addressMembers(group.peer, subject, options, addObject);
-    const local = addressMembers(group.local, subject, options, addObject);
+    const peer = addressMembers(group.peer, subject, groupName, addObject);
+    const local = addressMembers(group.local, subject, groupName, addObject);
     const [source, destination] = group.direction === 'ingress' ? [peer, local] : [local, peer];
     const [from, to] = group.direction === 'ingress' ? [options.zones.from, options.zones.to] : [options.zones.to, options.zones.from];
     const traffic = coverTraffic(group, subject, options.serviceMode, addObject);
@@ -123,7 +146,34 @@ export function renderRulebase(policy: Policy, options: RenderOptions): Rendered
   for (const d of ['ingress', 'egress'] as const) {
     if (!policy.directions.includes(d)) notes.push(`${policy.name} does not govern ${d} traffic: no ${d} rules written`);
   }
+  for (const name of unregistered) {
+    notes.push(
+      `${policy.name}: its rules' protected side is the dynamic address group ${name} (filter '${name}'), whose members come from User-ID registrations of tag ${name} (ruleport sync panos keeps them): until they are registered, these rules match nothing`,
+    );
+  }
   return { rules, objects: [...objects.values()], notes };
+}
+
+/**
+ * A policy protecting endpoints nobody named cannot give its rules a local side; `any` would widen them to every
+ * host behind the firewall.
+ * @throws UnsupportedError naming the policy.
+ */
+function refuseUnknownLocalSide(policy: Policy): void {
+  if (policy.protectsUnknown === undefined) return;
+  const implicit =
+    policy.rules.some((r) => r.local.kind === 'any') || policy.directions.some((d) => policy.defaults[d] === 'allow');
+  if (!implicit) return;
+  throw new UnsupportedError(
+    PANOS,
+    policy.name,
+    `${policy.protectsUnknown}; a PAN-OS rule needs them as its destination (source for egress), and any would reach every host behind the firewall: write rules for their addresses instead, or convert the security groups of the hosts they hold`,
+  );
+}
+
+/** The references of the group items of a side. */
+function groupRefs(m: AddressMatch | undefined): string[] {
+  return m?.kind === 'list' ? m.items.flatMap((i) => (i.kind === 'group' ? [i.ref] : [])) : [];
 }
 
 /** Groups rules that can share one PAN-OS rule, in the order their rules must be evaluated. */
@@ -152,7 +202,8 @@ function mergeRules(policy: Policy): Merged[] {
       last = m;
     });
     if (policy.defaults[d] === 'allow') {
-      const all: Rule = { direction: d, action: 'allow', protocol: { kind: 'any' }, peer: { kind: 'any' }, local: { kind: 'any' }, origin: { platform: PANOS, where: `default ${d} allow` } };
+      // The default covers only what the policy protects, like its rules.
+      const all: Rule = { direction: d, action: 'allow', protocol: { kind: 'any' }, peer: ANY, local: policy.protects ?? ANY, origin: { platform: PANOS, where: `default ${d} allow` } };
       out.push({ direction: d, action: 'allow', peer: all.peer, local: all.local, rules: [all], indexes: [policy.rules.length] });
     }
   }
@@ -168,22 +219,22 @@ function describe(group: Merged, policy: Policy): string {
 function addressMembers(
   m: AddressMatch,
   subject: string,
-  options: RenderOptions,
+  groupName: (ref: string) => string,
   addObject: (o: PanosObject) => string,
 ): { members: string[]; negate: boolean } {
   if (m.kind === 'any') return { members: ['any'], negate: false };
   if (m.items.length === 0) throw new UnsupportedError(PANOS, subject, 'an empty address list matches nothing and PAN-OS cannot write it');
-  return { members: [...new Set(m.items.map((i) => addressObject(i, subject, options, addObject)))], negate: !!m.negate };
+  return { members: [...new Set(m.items.map((i) => addressObject(i, subject, groupName, addObject)))], negate: !!m.negate };
 }
 
-function addressObject(item: AddressItem, subject: string, options: RenderOptions, addObject: (o: PanosObject) => string): string {
+function addressObject(item: AddressItem, subject: string, groupName: (ref: string) => string, addObject: (o: PanosObject) => string): string {
   switch (item.kind) {
     case 'cidr':
       return addObject({ kind: 'address', name: objectName(`rp-${item.cidr.replace('/', '_')}`), type: 'ip-netmask', value: item.cidr, tag: [RULEPORT_TAG] });
     case 'range':
       return addObject({ kind: 'address', name: objectName(`rp-${item.first}-${item.last}`), type: 'ip-range', value: `${item.first}-${item.last}`, tag: [RULEPORT_TAG] });
     case 'group': {
-      const name = options.groupName ? options.groupName(item.ref) : item.ref;
+      const name = groupName(item.ref);
       if (!isObjectName(name)) {
         throw new UnsupportedError(
           PANOS,
@@ -191,7 +242,7 @@ function addressObject(item: AddressItem, subject: string, options: RenderOption
           `group reference ${JSON.stringify(item.ref)} is no valid PAN-OS name for a dynamic address group; map it to one (--map-group ${item.ref}=NAME)`,
         );
       }
-      return addObject({ kind: 'address-group', name, filter: `'${name}'`, tag: [RULEPORT_TAG] });
+      return addObject(dynamicAddressGroup(name, [RULEPORT_TAG]));
     }
     case 'prefix-list':
       throw new UnsupportedError(PANOS, subject, `prefix list ${item.id} is not known to PAN-OS; resolve it to its CIDRs first`);

@@ -12,9 +12,9 @@
 import { createHash } from 'node:crypto';
 import { cidrItem, type AddressMatch, type Policy, type Rule } from '../../model/index.js';
 import { RULEPORT_TAG, type PanosObject, type PanosRuleObject } from '../../platforms/panos/objects.js';
+import { dynamicGroupTag } from '../../platforms/panos/dynamic-address-group.js';
 import { renderRulebase } from '../../platforms/panos/render.js';
 import type { AddressMode } from './config.js';
-import { syncGroupTag } from './plan-firewall.js';
 import type { ScopedGroup } from './read-scope.js';
 
 export interface DesiredOptions {
@@ -124,7 +124,7 @@ export function desiredRulebase(rules: readonly SyncRule[], groups: readonly Sco
   // Only the members of groups a rule uses as a dynamic address group are registered (none in static mode): sync
   // owns a registration through the group it feeds, and one made for a group without rules would be nobody's to
   // remove once the group is gone.
-  const groupTags = new Set(tagFirst.flatMap((o) => (o.kind === 'address-group' ? [syncGroupTag(o)] : [])));
+  const groupTags = new Set(tagFirst.flatMap((o) => (o.kind === 'address-group' ? [dynamicGroupTag(o)] : [])));
   const registrations = new Map<string, string[]>();
   for (const g of groups) {
     if (!groupTags.has(g.groupId)) continue;

@@ -20,6 +20,7 @@ import {
   type PanosObject,
   type PanosRuleObject,
 } from '../../platforms/panos/objects.js';
+import { dynamicGroupTag } from '../../platforms/panos/dynamic-address-group.js';
 import type { VsysConfig } from '../../platforms/panos/parse.js';
 import { unreferencedObjects } from '../../platforms/panos/unreferenced-objects.js';
 import { child, childText, entries, members, parseXml, path, type XNode } from '../../platforms/panos/xml.js';
@@ -173,15 +174,6 @@ function isSyncRule(e: XNode, tag: string): boolean {
 }
 
 /**
- * The User-ID tag a dynamic address group of sync's stands for: sync names the group after the security group and
- * filters on exactly that tag (`sg-0abc`, filter `'sg-0abc'`). Undefined for any other filter: a group edited by
- * hand to `'web'` must not make sync the owner of every `web` registration.
- */
-export function syncGroupTag(group: { readonly name: string; readonly filter: string }): string | undefined {
-  return group.filter.trim() === `'${group.name}'` ? group.name : undefined;
-}
-
-/**
  * The tags whose User-ID registrations sync owns. Registrations are device-wide and say nothing about who made
  * them, so ownership follows the dynamic address groups they feed: a tag is sync's when it is the filter of a
  * group carrying the sync tag that one of sync's own rules uses — in the candidate (also the rules this run
@@ -192,7 +184,7 @@ export function syncGroupTag(group: { readonly name: string; readonly filter: st
 function ownedGroupTags(desired: DesiredRulebase, configs: readonly VsysConfig[], tag: string): Set<string> {
   const owned = new Set<string>();
   for (const o of desired.objects) {
-    const t = o.kind === 'address-group' ? syncGroupTag(o) : undefined;
+    const t = o.kind === 'address-group' ? dynamicGroupTag(o) : undefined;
     if (t !== undefined) owned.add(t);
   }
   for (const config of configs) {
@@ -204,7 +196,7 @@ function ownedGroupTags(desired: DesiredRulebase, configs: readonly VsysConfig[]
       const name = g.attrs.name ?? '';
       const filter = childText(child(g, 'dynamic'), 'filter');
       if (!used.has(name) || !carriesTag(g, tag) || filter === undefined) continue;
-      const t = syncGroupTag({ name, filter });
+      const t = dynamicGroupTag({ name, filter });
       if (t !== undefined) owned.add(t);
     }
   }

@@ -113,13 +113,24 @@ describe('ruleport show / check / diff on panos:', () => {
       await client.commit();
       const before = await cli('diff', `panos:${fresh.url}`, sgs, '--user', 'admin');
       expect(before.code).toBe(1);
-      expect(before.stdout).toContain('only api allows: ingress IPv4 tcp 8443 from any to any');
+      // The group's rules reach its members only: read against a rulebase, the group is their destination.
+      expect(before.stdout).toContain('only api allows: ingress IPv4 tcp 8443 from any to @sg-0000000000000ccc3 ');
       const conv = await cli('convert', sgs, '--to', `panos:${fresh.url}`, '--user', 'admin', '--below', 'bottom', '--yes', '--journal', join(dir, 'j.jsonl'));
       expect(conv.code).toBe(0);
       const after = await cli('diff', `panos:${fresh.url}`, sgs, '--user', 'admin', '--from-zone', 'untrust', '--to-zone', 'trust');
       expect(after.code).toBe(0);
       const otherPair = await cli('diff', `panos:${fresh.url}`, sgs, '--user', 'admin', '--from-zone', 'dmz', '--to-zone', 'trust');
       expect(otherPair.code).toBe(1);
+      // The same rule with destination any opens the port to every host in trust: wider than the group.
+      await client.edit(
+        "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/rulebase/security/rules/entry[@name='sg-0000000000000ccc3-1']/destination",
+        '<destination><member>any</member></destination>',
+      );
+      await client.commit();
+      const widened = await cli('diff', `panos:${fresh.url}`, sgs, '--user', 'admin');
+      expect(widened.code).toBe(1);
+      expect(widened.stdout).toMatch(/only panos:\S+ vsys1 untrust->trust allows: ingress IPv4 tcp 8443 from any to any/);
+      expect(widened.stdout).not.toContain('only api allows');
     } finally {
       await fresh.close();
     }

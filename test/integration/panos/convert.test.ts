@@ -1,7 +1,8 @@
 /**
  * `ruleport convert <security groups> --to panos:…` against sim/panos: placement above the bottom rule among
  * other administrators' rules, equivalence judged by the simulator's own evaluator against a brute-force
- * security-group evaluator written here, idempotency, commit failure and contention (ruleport's candidate changes
+ * security-group evaluator written here (a group's rules reach only its members, registered through User-ID with
+ * the group id as tag), idempotency, commit failure and contention (ruleport's candidate changes
  * reverted, other admins' untouched), hostile names.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,7 +55,13 @@ const GROUPS = [
   group('sg-0000000000000bbb2', 'db', [perm('tcp', 3306, 3306, '10.20.1.0/24'), perm('udp', 53, 53, '10.0.0.0/8')], []),
 ];
 
-/** Brute-force security-group evaluation: the union of every group's rules (the peer is the flow's far side). */
+/** The groups' members behind the firewall; 172.16.0.1 is in trust too, but in no group. */
+const MEMBERS: Record<string, string[]> = { 'sg-0000000000000aaa1': ['10.0.1.5'], 'sg-0000000000000bbb2': ['10.20.1.9'] };
+
+/**
+ * Brute-force security-group evaluation: the union of every group's rules over the group's own members (the peer
+ * is the flow's far side, the member its near side).
+ */
 function sgAllows(groups: typeof GROUPS, f: { direction: 'ingress' | 'egress'; protocol: number; src: string; dst: string; port?: number; icmpType?: number }): boolean {
   const toInt = (ip: string): number => ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
   const inCidr = (ip: string, cidr: string): boolean => {
@@ -62,8 +69,9 @@ function sgAllows(groups: typeof GROUPS, f: { direction: 'ingress' | 'egress'; p
     const size = 2 ** (32 - Number(bits));
     return Math.floor(toInt(ip) / size) === Math.floor(toInt(base) / size);
   };
-  const peer = f.direction === 'ingress' ? f.src : f.dst;
+  const [peer, local] = f.direction === 'ingress' ? [f.src, f.dst] : [f.dst, f.src];
   return groups.some((g) =>
+    (MEMBERS[g.GroupId] ?? []).includes(local) &&
     (f.direction === 'ingress' ? g.IpPermissions : g.IpPermissionsEgress).some((p) => {
       if (!p.IpRanges.some((r) => inCidr(peer, r.CidrIp))) return false;
       if (p.IpProtocol === '-1') return true;
@@ -120,8 +128,14 @@ describe('convert security groups --to panos:', () => {
       expect(entry(sim.runningXml()), name).toBe(entry(before));
     }
 
-    // Equivalence for the zone pair, decided by the simulator and by a brute-force SG evaluator.
+    // Each group's rules reach its dynamic address group, empty until its members are registered: nothing passes.
     const client = new PanosClient({ baseUrl: sim.url, auth: { kind: 'password', user: 'admin', password: 'admin', source: 'test' } });
+    const https = { from: 'untrust', to: 'trust', source: '8.8.8.8', destination: '10.0.1.5', protocol: 6, destinationPort: 443 };
+    expect((await client.testSecurityPolicyMatch(https))?.rule).toBe('Clean up');
+    await client.registerIps(Object.entries(MEMBERS).flatMap(([id, ips]) => ips.map((ip) => ({ ip, tags: [id] }))));
+    expect((await client.testSecurityPolicyMatch(https))?.action).toBe('allow');
+
+    // Equivalence for the zone pair, decided by the simulator and by a brute-force SG evaluator.
     const srcs = ['203.0.113.7', '203.0.114.7', '10.0.3.4', '10.1.0.9', '10.20.1.50', '10.20.2.50', '192.0.2.1', '8.8.8.8'];
     const dsts = ['10.0.1.5', '10.20.1.9', '172.16.0.1'];
     const probes: Array<{ protocol: number; port?: number; icmpType?: number }> = [

@@ -1,11 +1,13 @@
 /**
  * The PAN-OS renderer on hand-written policies: ICMP kept exact (ping is echo-request only; other types and codes
  * get their own applications, never all of `icmp`), and the two service modes. Expected rules are written from
- * the renderer's documented contract and PAN-OS's App-ID defaults, not from its output.
+ * the renderer's documented contract and PAN-OS's App-ID defaults, not from its output. A security group's rules
+ * reach only the group: its protected side is written as their destination (source for egress), never any.
  */
 import { describe, expect, it } from 'vitest';
+import { UnsupportedError, type Policy } from '../../../src/model/index.js';
 import { renderRulebase, type ServiceMode } from '../../../src/platforms/panos/render.js';
-import { cidrs, icmp, rule, sg, tcp } from '../../helpers/policy-builder.js';
+import { cidrs, group, icmp, rule, sg, tcp } from '../../helpers/policy-builder.js';
 
 const ZONES = { from: 'untrust', to: 'trust' };
 const render = (rules: Parameters<typeof sg>[1], serviceMode: ServiceMode = 'application-default') =>
@@ -64,5 +66,48 @@ describe('PAN-OS render: service modes', () => {
       expect([r.from, r.to]).toEqual([['untrust'], ['trust']]);
       expect(r.source).toEqual(['rp-198.51.100.0_24']);
     }
+  });
+});
+
+describe('PAN-OS render: the protected side', () => {
+  const DB = 'sg-0db@123456789012';
+  const web = cidrs('10.0.1.0/24');
+  const db = (rules: Parameters<typeof sg>[1], extra: Partial<Policy> = {}): Policy => ({ ...sg('db', rules), protects: group(DB), ...extra });
+  const sides = (r: { source: readonly string[]; destination: readonly string[] }) => `${r.source.join(',')} -> ${r.destination.join(',')}`;
+
+  it('a security group rule reaches the group: its dynamic address group, never any, and a note says it starts empty', () => {
+    const out = renderRulebase(db([rule('allow', tcp(5432), web), rule('allow', tcp(443), web, { direction: 'egress' })]), { zones: ZONES, serviceMode: 'explicit', rulePrefix: 'rp' });
+    expect(out.rules.map(sides)).toEqual(['rp-10.0.1.0_24 -> sg-0db', 'sg-0db -> rp-10.0.1.0_24']);
+    expect(out.objects.filter((o) => o.kind === 'address-group')).toEqual([{ kind: 'address-group', name: 'sg-0db', filter: "'sg-0db'", tag: ['ruleport'] }]);
+    expect(out.notes.join('\n')).toMatch(/dynamic address group sg-0db .*User-ID .*match nothing/);
+  });
+
+  it('a mapped group is that address group, also as a peer (the group referring to itself)', () => {
+    const out = renderRulebase(db([rule('allow', tcp(5432), group(DB))]), { zones: ZONES, serviceMode: 'explicit', rulePrefix: 'rp', groupName: (ref) => (ref === DB ? 'db-servers' : undefined) });
+    expect(out.rules.map(sides)).toEqual(['db-servers -> db-servers']);
+    expect(out.notes.join('\n')).not.toContain('User-ID');
+  });
+
+  it('a rule with its own local side keeps it; a policy protecting nothing named keeps any', () => {
+    const local = renderRulebase(db([rule('allow', tcp(22), web, { local: cidrs('10.9.0.1/32') })]), { zones: ZONES, serviceMode: 'explicit', rulePrefix: 'rp' });
+    expect(local.rules.map(sides)).toEqual(['rp-10.0.1.0_24 -> rp-10.9.0.1_32']);
+    expect(render([rule('allow', tcp(22), web)]).rules.map(sides)).toEqual(['rp-10.0.1.0_24 -> any']);
+  });
+
+  it('endpoints nobody named: refused, naming the policy, rather than written as any', () => {
+    const nacl: Policy = { ...sg('acl-0abc', [rule('allow', tcp(22), web)]), evaluation: 'first-match', protectsUnknown: 'it protects its subnets (subnet-1)' };
+    expect(() => renderRulebase(nacl, { zones: ZONES, serviceMode: 'explicit', rulePrefix: 'rp' })).toThrow(UnsupportedError);
+    expect(() => renderRulebase(nacl, { zones: ZONES, serviceMode: 'explicit', rulePrefix: 'rp' })).toThrow(/^panos: acl-0abc: it protects its subnets \(subnet-1\); .*any would reach every host/);
+    // No rule, but an open default: the allow-all it becomes would have no local side either.
+    const open: Policy = { ...nacl, rules: [], defaults: { ingress: 'allow', egress: 'deny' } };
+    expect(() => renderRulebase(open, { zones: ZONES, serviceMode: 'explicit', rulePrefix: 'rp' })).toThrow(UnsupportedError);
+    // Every rule with a local side of its own: nothing is missing.
+    const explicit: Policy = { ...nacl, rules: [rule('allow', tcp(22), web, { local: cidrs('10.9.0.0/24') })] };
+    expect(renderRulebase(explicit, { zones: ZONES, serviceMode: 'explicit', rulePrefix: 'rp' }).rules.map(sides)).toEqual(['rp-10.0.1.0_24 -> rp-10.9.0.0_24']);
+  });
+
+  it('an open default of a protecting policy allows the protected side only', () => {
+    const out = renderRulebase(db([], { defaults: { ingress: 'allow', egress: 'deny' }, evaluation: 'first-match' }), { zones: ZONES, serviceMode: 'explicit', rulePrefix: 'rp' });
+    expect(out.rules.map(sides)).toEqual(['any -> sg-0db']);
   });
 });
