@@ -63,6 +63,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     process.off('exit', onExit);
     await stopAll();
+    // Said again at the very end, next to the summary: a green run without the AWS tests must not pass unnoticed.
+    if (urls.length === 0) console.warn('[ruleport tests] NOTE: the AWS integration tests were SKIPPED (no moto_server; see the warning above)');
   };
 }
 
