@@ -122,7 +122,7 @@ export async function planHaloConversion(req: ToHaloRequest, deps: ToHaloDeps): 
       for (const region of new Set(sources.map((s) => s.region))) {
         const inRegion = sources.filter((s) => s.region === region);
         if (region === undefined) throw new InputError({ field: '--resolve-refs' }, 'needs a region: read the groups live (aws:REGION) or pass --region');
-        const r = await resolveReferences(await aws(), region, inRegion.map((s) => s.policy), mapped);
+        const r = await resolveReferences(await aws(), region, inRegion.map((s) => s.policy), { keep: mapped });
         notes.push(...r.notes);
         for (const policy of r.policies) {
           resolved.push({ policy, region });

@@ -11,6 +11,12 @@
  * rulebase is compared with the source whose local side is made explicit that way, so the proof covers the
  * destination of ingress rules and the source of egress rules too: a rule written with `any` there fails it.
  *
+ * `--resolve-refs` (security groups read live): what a group protects, and the group references and prefix lists
+ * among its peers that `--map-group` does not name, become the addresses they stand for now (./resolve-refs.ts),
+ * written as ruleport's address objects `rp-<cidr>`: a snapshot, each resolution a plan note with its time. A group
+ * no network interface carries stands for no address; rules needing it match nothing and are left out (the renderer
+ * notes each). The proof then compares with the source as resolved.
+ *
  * Ownership: ruleport changes only rules and objects carrying its tag. A rule or object of the same name without
  * it stops the plan; ruleport rules of the same prefix that are no longer wanted are deleted, and so are ruleport's
  * objects that nothing in the vsys refers to any more (../platforms/panos/unreferenced-objects.ts), in the same
@@ -19,8 +25,9 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { compare } from '../engine/index.js';
-import { InputError, RemoteError, VerificationError, withProtectedLocal, type Policy } from '../model/index.js';
+import { InputError, RemoteError, VerificationError, withProtectedLocal, type AddressItem, type Policy } from '../model/index.js';
 import { applyPlan, type Change, type Plan } from '../plan/index.js';
+import type { AwsSession } from '../platforms/aws/session.js';
 import { PanosChangeBatch } from '../platforms/panos/change-batch.js';
 import { PanosCommitError, type PanosClient } from '../platforms/panos/client.js';
 import { parsePanosTarget, type PanosTarget } from '../platforms/panos/credentials.js';
@@ -48,6 +55,7 @@ import type { Conversion, ConversionCheck } from './conversion.js';
 import type { FileParseOptions } from '../platforms/platform.js';
 import { loadPolicies, parseLocation } from './locations.js';
 import { panosClient } from './panos-location.js';
+import { resolveReferences } from './resolve-refs.js';
 
 export interface ToPanosRequest {
   readonly source: string;
@@ -64,6 +72,11 @@ export interface ToPanosRequest {
   readonly profileGroup?: string;
   /** `--map-group` as a reference-key rewrite (`group:sg-0abc@1234` → `group:web-servers`). */
   readonly mapRef: (key: string) => string;
+  /**
+   * Replace what each security group protects, and the group references and prefix lists `mapRef` leaves alone,
+   * by their current addresses (an `aws:` source only).
+   */
+  readonly resolveRefs?: boolean;
   /** Commit only the changes of ruleport's administrator. */
   readonly partialCommit: boolean;
   readonly commitTimeoutMs?: number;
@@ -74,6 +87,8 @@ export interface ToPanosDeps {
   readonly ctx: WorkflowContext;
   /** The firewall API (built from the context's flags when absent). */
   readonly client?: PanosClient;
+  /** AWS, for --resolve-refs (built from the context's flags when absent). */
+  readonly aws?: AwsSession;
 }
 
 /** A change's payload: a rule or another object, as ruleport writes it. */
@@ -101,7 +116,11 @@ export async function planPanosConversion(req: ToPanosRequest, deps: ToPanosDeps
   if (req.below !== undefined) checkObjectName(req.below, '--below');
   if (req.zones.from === req.zones.to) throw new InputError({ field: '--from-zone/--to-zone' }, `the zone pair needs two different zones, got ${req.zones.from} twice`);
 
-  const sources = await loadPolicies(parseLocation(req.source), ctx, req.read);
+  if (req.resolveRefs && !req.source.startsWith('aws:')) {
+    throw new InputError({ field: '--resolve-refs' }, `asks AWS for the current members of security groups: read the groups live (aws:REGION[/sg-…]), not ${req.source}`);
+  }
+  const notes: string[] = [];
+  const sources = req.resolveRefs ? await loadResolved(req, deps, notes) : await loadPolicies(parseLocation(req.source), ctx, req.read);
   if (sources.length === 0) throw new InputError({ file: req.source }, 'holds no policy to convert');
   if (req.rulePrefix !== undefined && sources.length > 1) {
     throw new InputError({ field: '--rule-prefix' }, `names one prefix, but ${req.source} holds ${sources.length} policies (each gets its id as prefix)`);
@@ -114,7 +133,6 @@ export async function planPanosConversion(req: ToPanosRequest, deps: ToPanosDeps
   // Render every source; objects shared between sources are written once.
   const units: Unit[] = [];
   const objects = new Map<string, PanosObject>();
-  const notes: string[] = [];
   const prefixes = new Set<string>();
   for (const source of sources) {
     const prefix = req.rulePrefix ?? defaultPrefix(source);
@@ -145,6 +163,37 @@ export async function planPanosConversion(req: ToPanosRequest, deps: ToPanosDeps
   const [running, candidate] = await Promise.all([client.vsysConfig(vsys, 'running'), client.vsysConfig(vsys, 'candidate')]);
   const plan = planLive(req, target!, { running, candidate }, allObjects, units, notes);
   return liveConversion(req, client, target!, plan, units, preview);
+}
+
+/**
+ * The security groups of an `aws:` source with their references resolved (./resolve-refs.ts), region by region,
+ * read and resolved through one AWS session; each resolution is added to `notes`.
+ */
+async function loadResolved(req: ToPanosRequest, deps: ToPanosDeps, notes: string[]): Promise<Policy[]> {
+  const { ctx } = deps;
+  const [{ AwsSession }, { loadAwsRegions, locationRegions, sessionOptionsFromConnection }, { parseAwsLocation }] = await Promise.all([
+    import('../platforms/aws/session.js'),
+    import('../platforms/aws/live-location.js'),
+    import('../platforms/aws/location-spec.js'),
+  ]);
+  const loc = parseAwsLocation(req.source.slice('aws:'.length));
+  const session = deps.aws ?? new AwsSession(sessionOptionsFromConnection(ctx.connection, ctx));
+  const keep = (item: AddressItem): boolean => item.kind === 'group' && req.mapRef(`group:${item.ref}`) !== `group:${item.ref}`;
+  try {
+    const regions = await locationRegions(session, loc, ctx.connection.allRegions);
+    const policies = await loadAwsRegions(session, loc, regions);
+    const out: Policy[] = [];
+    for (const region of regions) {
+      // Over several regions each policy names its own (loadAwsRegions); one region leaves it implicit.
+      const inRegion = policies.filter((p) => (p.meta?.region ?? regions[0]) === region);
+      const r = await resolveReferences(session, region, inRegion, { keep, protects: true });
+      notes.push(...r.notes);
+      out.push(...r.policies);
+    }
+    return out;
+  } finally {
+    if (!deps.aws) session.destroy();
+  }
 }
 
 /** `sg-0abc…` → itself; names PAN-OS cannot take → `ruleport`. */

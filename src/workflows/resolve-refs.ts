@@ -2,8 +2,11 @@
  * `--resolve-refs`: security group references and prefix lists replaced by the addresses they stand for right
  * now — the private IPs of the network interfaces carrying the group, the entries of the prefix list. The result
  * is a snapshot: every resolution is reported with its time, because later members are not covered.
+ *
+ * A group nothing carries resolves to no address at all: the list it stood in gets empty and matches nothing
+ * (narrower), never `any`.
  */
-import { UnsupportedError, cidrItem, type AddressItem, type Policy, type Rule } from '../model/index.js';
+import { UnsupportedError, cidrItem, type AddressItem, type AddressMatch, type Policy, type Rule } from '../model/index.js';
 import type { AwsSession } from '../platforms/aws/session.js';
 
 /** The security group id of a reference `sg-0abc@123456789012`, and its account when it names one. */
@@ -21,40 +24,48 @@ export interface Resolution {
   readonly notes: string[];
 }
 
+export interface ResolveOptions {
+  /** True for references that stay symbolic (mapped with --map-group). */
+  readonly keep: (item: AddressItem) => boolean;
+  /**
+   * Also resolve what each policy protects (`Policy.protects`, a security group's own members), for targets that
+   * write it as the rules' local side (PAN-OS); targets whose rules have no local side (Halo) leave it alone.
+   */
+  readonly protects?: boolean;
+  readonly now?: () => Date;
+}
+
 /**
- * Resolves the references of `policies` (all of one region) that `keep` does not claim.
- * @param keep true for references that stay symbolic (mapped with --map-group).
+ * Resolves the references of `policies` (all of one region) that `options.keep` does not claim: the rules' peers,
+ * and with `options.protects` what each policy protects.
  * @throws UnsupportedError for a reference to another account's group (its interfaces are not visible here).
  */
-export async function resolveReferences(
-  session: AwsSession,
-  region: string,
-  policies: readonly Policy[],
-  keep: (item: AddressItem) => boolean,
-  now: () => Date = () => new Date(),
-): Promise<Resolution> {
+export async function resolveReferences(session: AwsSession, region: string, policies: readonly Policy[], options: ResolveOptions): Promise<Resolution> {
+  const { keep, now = () => new Date() } = options;
   const wanted = (item: AddressItem): boolean => (item.kind === 'group' || item.kind === 'prefix-list') && !keep(item);
   const groupIds = new Set<string>();
   const prefixListIds = new Set<string>();
-  for (const p of policies) {
-    p.rules.forEach((r, i) => {
-      if (r.peer.kind !== 'list') return;
-      for (const item of r.peer.items.filter(wanted)) {
-        if (item.kind === 'prefix-list') {
-          prefixListIds.add(item.id);
-        } else if (item.kind === 'group') {
-          const { id, account } = groupParts(item.ref);
-          if (account && p.meta?.account && account !== p.meta.account) {
-            throw new UnsupportedError(
-              'resolve-refs',
-              `${p.name} ${r.direction} rule #${i + 1}`,
-              `${item.ref} belongs to account ${account}: its network interfaces are not visible from ${p.meta.account}; map it with --map-group instead`,
-            );
-          }
-          groupIds.add(id);
+  const collect = (p: Policy, m: AddressMatch | undefined, subject: () => string): void => {
+    if (m?.kind !== 'list') return;
+    for (const item of m.items.filter(wanted)) {
+      if (item.kind === 'prefix-list') {
+        prefixListIds.add(item.id);
+      } else if (item.kind === 'group') {
+        const { id, account } = groupParts(item.ref);
+        if (account && p.meta?.account && account !== p.meta.account) {
+          throw new UnsupportedError(
+            'resolve-refs',
+            subject(),
+            `${item.ref} belongs to account ${account}: its network interfaces are not visible from ${p.meta.account}; map it with --map-group instead`,
+          );
         }
+        groupIds.add(id);
       }
-    });
+    }
+  };
+  for (const p of policies) {
+    p.rules.forEach((r, i) => collect(p, r.peer, () => `${p.name} ${r.direction} rule #${i + 1}`));
+    if (options.protects) collect(p, p.protects, () => `${p.name} (the group it protects)`);
   }
   const origins = new WeakMap<Rule, string>();
   const notes: string[] = [];
@@ -76,7 +87,7 @@ export async function resolveReferences(
       notes.push(
         ips.length > 0
           ? `--resolve-refs: ${id} is ${ips.join(', ')} (${carrying.length} network interface${carrying.length === 1 ? '' : 's'} in ${region}) as of ${at}; a snapshot: later members are not covered`
-          : `--resolve-refs: no network interface in ${region} carries ${id} as of ${at}: rules from it allow nothing`,
+          : `--resolve-refs: no network interface in ${region} carries ${id} as of ${at}: it stands for no address, so rules from or to it match nothing`,
       );
     }
   }
@@ -86,21 +97,27 @@ export async function resolveReferences(
       notes.push(`--resolve-refs: ${list.id}${list.name ? ` (${list.name})` : ''} is ${list.entries.map((e) => e.cidr).join(', ') || 'empty'} as of ${at}; a snapshot: later entries are not covered`);
     }
   }
-  const resolved = policies.map((p) => ({
-    ...p,
-    rules: p.rules.map((r) => {
-      if (r.peer.kind !== 'list' || !r.peer.items.some(wanted)) return r;
-      let origin: string | undefined;
-      const items = r.peer.items.flatMap((item): AddressItem[] => {
-        if (!wanted(item)) return [item];
-        const key = item.kind === 'group' ? groupParts(item.ref).id : item.kind === 'prefix-list' ? item.id : '';
-        origin ??= key;
-        return (addresses.get(key) ?? []).map((a) => cidrItem(a, { object: `--resolve-refs ${key}` }));
-      });
-      const out: Rule = { ...r, peer: { kind: 'list', items } };
-      if (origin) origins.set(out, origin);
+  /** A side with the wanted references replaced, and the first reference replaced (undefined: none was). */
+  const resolve = (m: AddressMatch): { match: AddressMatch; origin?: string } => {
+    if (m.kind !== 'list' || !m.items.some(wanted)) return { match: m };
+    let origin: string | undefined;
+    const items = m.items.flatMap((item): AddressItem[] => {
+      if (!wanted(item)) return [item];
+      const key = item.kind === 'group' ? groupParts(item.ref).id : item.kind === 'prefix-list' ? item.id : '';
+      origin ??= key;
+      return (addresses.get(key) ?? []).map((a) => cidrItem(a, { object: `--resolve-refs ${key}` }));
+    });
+    return { match: { ...m, items }, ...(origin ? { origin } : {}) };
+  };
+  const resolved = policies.map((p): Policy => {
+    const rules = p.rules.map((r) => {
+      const { match, origin } = resolve(r.peer);
+      if (origin === undefined) return r;
+      const out: Rule = { ...r, peer: match };
+      origins.set(out, origin);
       return out;
-    }),
-  }));
+    });
+    return options.protects && p.protects ? { ...p, rules, protects: resolve(p.protects).match } : { ...p, rules };
+  });
   return { policies: resolved, origins, notes };
 }

@@ -29,10 +29,8 @@ export const haloConvertTarget: ConvertTarget = {
   syntax: 'halo',
   matches: (to) => to === 'halo',
   addOptions(cmd: Command): void {
-    addSharedOptions(cmd, 'out', 'dest', 'destPrefix', 'mapGroup', 'update', 'journal', 'allRegions');
-    cmd
-      .option('--platform <os>', 'Halo policy platform: linux, windows, or all (two policies: -linux and -windows)', 'linux')
-      .option('--resolve-refs', 'replace security group references by the current private IPs of the interfaces carrying them (a snapshot)');
+    addSharedOptions(cmd, 'out', 'dest', 'destPrefix', 'mapGroup', 'update', 'journal', 'allRegions', 'resolveRefs');
+    cmd.option('--platform <os>', 'Halo policy platform: linux, windows, or all (two policies: -linux and -windows)', 'linux');
   },
   async run(source: string, _to: string, opts: GlobalOptions & Record<string, unknown>, env: CommandEnv): Promise<void> {
     const o = opts as ToHaloFlags;

@@ -19,6 +19,11 @@ const SHARED = {
   update: { flag: '--update', add: (cmd: Command) => cmd.option('--update', 'converge an existing target of the same name (made by ruleport) instead of leaving it alone') },
   journal: { flag: '--journal', add: (cmd: Command) => cmd.option('--journal <file>', 'journal of applied changes', DEFAULT_JOURNAL) },
   allRegions: { flag: '--all-regions', add: (cmd: Command) => cmd.option('--all-regions', 'read every enabled AWS region (an aws: source without a region)') },
+  resolveRefs: {
+    flag: '--resolve-refs',
+    add: (cmd: Command) =>
+      cmd.option('--resolve-refs', 'replace security group references (and prefix lists) by the current private IPs of the interfaces carrying them (a snapshot)'),
+  },
 } as const;
 
 export type SharedConvertOption = keyof typeof SHARED;

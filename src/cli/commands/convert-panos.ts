@@ -13,6 +13,7 @@ import { addSharedOptions } from './convert-options.js';
 interface ToPanosFlags extends ConversionFlags, ZoneFlags {
   readonly out?: string;
   readonly mapGroup?: string[];
+  readonly resolveRefs?: boolean;
   readonly below?: string;
   readonly serviceMode?: string;
   readonly rulePrefix?: string;
@@ -29,7 +30,7 @@ export const panosConvertTarget: ConvertTarget = {
   syntax: 'panos:HOST[/vsysN] | panos --out FILE',
   matches: (to) => to === 'panos' || to.startsWith('panos:'),
   addOptions(cmd: Command): void {
-    addSharedOptions(cmd, 'out', 'mapGroup', 'journal');
+    addSharedOptions(cmd, 'out', 'mapGroup', 'journal', 'resolveRefs');
     cmd
       .option('--below <rule>', 'panos: place the new rules just above this rule (the bottom / clean-up rule)')
       .option('--service-mode <mode>', 'panos: application-default (App-IDs on their standard ports) or explicit (port-only service objects)', 'application-default')
@@ -54,6 +55,7 @@ export const panosConvertTarget: ConvertTarget = {
         ...(o.rulePrefix !== undefined ? { rulePrefix: o.rulePrefix } : {}),
         ...(o.profileGroup !== undefined ? { profileGroup: o.profileGroup } : {}),
         mapRef: parseRefMap(o.mapGroup ?? []),
+        resolveRefs: !!o.resolveRefs,
         partialCommit: !!o.partialCommit,
         commitTimeoutMs: parseDuration(o.commitTimeout ?? '15m', { field: '--commit-timeout' }),
         ...(o.out !== undefined ? { out: o.out } : {}),

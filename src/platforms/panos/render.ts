@@ -15,7 +15,8 @@
  *     collapsed to `icmp`.
  *   A merged rule therefore becomes one rule for its App-IDs and one for its service objects, as needed.
  * - Addresses become objects `rp-<cidr>` / `rp-<first>-<last>`, group references dynamic address groups whose
- *   filter is the group's own tag; prefix lists are refused (resolve them first).
+ *   filter is the group's own tag; prefix lists are refused (resolve them first). A side that names no address (a
+ *   resolved group no interface carries) matches nothing: its rule is left out, with a note.
  * - A local side `any` (a security group's rules) is what the policy protects (`Policy.protects`): PAN-OS rules
  *   have a destination, and `any` there would reach every host behind the firewall. A protected group is the
  *   address group `groupName` maps it to, else ruleport's dynamic address group named after it
@@ -110,6 +111,12 @@ export function renderRulebase(source: Policy, options: RenderOptions): Rendered
   const usedApps = new Set<string>();
   for (const group of mergeRules(policy)) {
     const subject = `${policy.name} ${group.direction} rule${group.indexes.length > 1 ? 's' : ''} #${group.indexes.map((i) => i + 1).join(',#')}`;
+    const nowhere = matchesNoAddress(group.peer) ? 'peer' : matchesNoAddress(group.local) ? 'protected side' : undefined;
+    if (nowhere !== undefined) {
+      // Exact: the rule matches nothing. PAN-OS has no empty member list, and `any` would be the opposite.
+      notes.push(`${subject}: left out, as its ${nowhere} is no address at all (a resolved group no network interface carries): it matches nothing`);
+      continue;
+    }
     const peer = addressMembers(group.peer, subject, groupName, addObject);
     const local = addressMembers(group.local, subject, groupName, addObject);
     const [source, destination] = group.direction === 'ingress' ? [peer, local] : [local, peer];
@@ -169,6 +176,11 @@ function refuseUnknownLocalSide(policy: Policy): void {
     policy.name,
     `${policy.protectsUnknown}; a PAN-OS rule needs them as its destination (source for egress), and any would reach every host behind the firewall: write rules for their addresses instead, or convert the security groups of the hosts they hold`,
   );
+}
+
+/** True for a side that names no address: an empty list, not negated. */
+function matchesNoAddress(m: AddressMatch): boolean {
+  return m.kind === 'list' && !m.negate && m.items.length === 0;
 }
 
 /** The references of the group items of a side. */
@@ -239,13 +251,13 @@ function addressObject(item: AddressItem, subject: string, groupName: (ref: stri
         throw new UnsupportedError(
           PANOS,
           subject,
-          `group reference ${JSON.stringify(item.ref)} is no valid PAN-OS name for a dynamic address group; map it to one (--map-group ${item.ref}=NAME)`,
+          `group reference ${JSON.stringify(item.ref)} is no valid PAN-OS name for a dynamic address group; map it to one (--map-group ${dynamicGroupName(item.ref)}=NAME), or read the groups live and resolve it to its members' addresses (--resolve-refs)`,
         );
       }
       return addObject(dynamicAddressGroup(name, [RULEPORT_TAG]));
     }
     case 'prefix-list':
-      throw new UnsupportedError(PANOS, subject, `prefix list ${item.id} is not known to PAN-OS; resolve it to its CIDRs first`);
+      throw new UnsupportedError(PANOS, subject, `prefix list ${item.id} is not known to PAN-OS; read the groups live and resolve it to its CIDRs (--resolve-refs)`);
     default: {
       const never: never = item;
       throw new UnsupportedError(PANOS, subject, `unknown address item ${JSON.stringify(never)}`);
