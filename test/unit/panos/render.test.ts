@@ -106,6 +106,20 @@ describe('PAN-OS render: the protected side', () => {
     expect(renderRulebase(explicit, { zones: ZONES, serviceMode: 'explicit', rulePrefix: 'rp' }).rules.map(sides)).toEqual(['rp-10.0.1.0_24 -> rp-10.9.0.0_24']);
   });
 
+  it('a side resolved to no address (a group nothing carries) leaves its rule out with a note, never any', () => {
+    const none = { kind: 'list', items: [] } as const;
+    // The peer is nobody: only the rule from 10.0.1.0/24 is written.
+    const peerless = renderRulebase(db([rule('allow', tcp(5432), none), rule('allow', tcp(22), web)]), { zones: ZONES, serviceMode: 'explicit', rulePrefix: 'rp' });
+    expect(peerless.rules.map((r) => `${sides(r)} ${r.service.join(',')}`)).toEqual(['rp-10.0.1.0_24 -> sg-0db tcp_22']);
+    expect(peerless.notes).toContain('db ingress rule #1: left out, as its peer is no address at all (a resolved group no network interface carries): it matches nothing');
+    // The protected side is nobody: no rule at all, and each merged rule is named.
+    const nobody = renderRulebase(db([rule('allow', tcp(5432), web), rule('allow', tcp(443), web, { direction: 'egress' })], { protects: none }), { zones: ZONES, serviceMode: 'explicit', rulePrefix: 'rp' });
+    expect(nobody.rules).toEqual([]);
+    expect(nobody.notes.filter((n) => n.includes('left out, as its protected side is no address'))).toHaveLength(2);
+    // A negated empty list is everything: still refused, never left out.
+    expect(() => renderRulebase(db([rule('allow', tcp(22), { ...none, negate: true })]), { zones: ZONES, serviceMode: 'explicit', rulePrefix: 'rp' })).toThrow(UnsupportedError);
+  });
+
   it('an open default of a protecting policy allows the protected side only', () => {
     const out = renderRulebase(db([], { defaults: { ingress: 'allow', egress: 'deny' }, evaluation: 'first-match' }), { zones: ZONES, serviceMode: 'explicit', rulePrefix: 'rp' });
     expect(out.rules.map(sides)).toEqual(['any -> sg-0db']);
