@@ -24,6 +24,7 @@ export interface Resolution {
   readonly notes: string[];
 }
 
+/** What `resolveReferences` replaces. */
 export interface ResolveOptions {
   /** True for references that stay symbolic (mapped with --map-group). */
   readonly keep: (item: AddressItem) => boolean;
@@ -32,6 +33,7 @@ export interface ResolveOptions {
    * write it as the rules' local side (PAN-OS); targets whose rules have no local side (Halo) leave it alone.
    */
   readonly protects?: boolean;
+  /** The clock the snapshot's time is read from (the notes name it). */
   readonly now?: () => Date;
 }
 
