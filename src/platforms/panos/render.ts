@@ -16,11 +16,12 @@
  *   A merged rule therefore becomes one rule for its App-IDs and one for its service objects, as needed.
  * - Addresses become objects `rp-<cidr>` / `rp-<first>-<last>`, group references dynamic address groups whose
  *   filter is the group's own tag; prefix lists are refused (resolve them first).
- * - A local side `any` (a security group's rules) is what the policy protects (`Policy.protects`): PAN-OS rules
+ * - A local side `any` (a security group's or NACL's rules) is what the policy protects (`Policy.protects`): PAN-OS rules
  *   have a destination, and `any` there would reach every host behind the firewall. A protected group is the
  *   address group `groupName` maps it to, else ruleport's dynamic address group named after it
- *   (./dynamic-address-group.ts), empty until its members are registered — narrower, never wider. A policy whose
- *   protected endpoints are unknown (`protectsUnknown`) is refused when it has such rules.
+ *   (./dynamic-address-group.ts), empty until its members are registered — narrower, never wider. Protected CIDR
+ *   blocks (a live NACL's subnets) are address objects like any other. A policy whose protected endpoints are
+ *   unknown (`protectsUnknown`), or that protects none (an empty `protects`), is refused when it has such rules.
  * - A default-allow direction ends in an allow-all rule; negation becomes negate-source/destination.
  * Whatever else cannot be written exactly raises UnsupportedError naming the rule.
  */
@@ -89,7 +90,7 @@ interface Merged {
  */
 export function renderRulebase(source: Policy, options: RenderOptions): RenderedRulebase {
   checkObjectName(`${options.rulePrefix}-1`, 'rule prefix');
-  refuseUnknownLocalSide(source);
+  refuseUnwritableLocalSide(source);
   const policy = withProtectedLocal(source);
   const objects = new Map<string, PanosObject>([[`tag:${RULEPORT_TAG}`, RULEPORT_TAG_OBJECT]]);
   const addObject = (o: PanosObject): string => {
@@ -156,19 +157,29 @@ export function renderRulebase(source: Policy, options: RenderOptions): Rendered
 
 /**
  * A policy protecting endpoints nobody named cannot give its rules a local side; `any` would widen them to every
- * host behind the firewall.
+ * host behind the firewall. Nor can a policy protecting nothing (a NACL associated with no subnet): its rules match
+ * nothing, which no PAN-OS rule can say, and leaving them out would report a conversion that carries none of them.
  * @throws UnsupportedError naming the policy.
  */
-function refuseUnknownLocalSide(policy: Policy): void {
-  if (policy.protectsUnknown === undefined) return;
+function refuseUnwritableLocalSide(policy: Policy): void {
   const implicit =
     policy.rules.some((r) => r.local.kind === 'any') || policy.directions.some((d) => policy.defaults[d] === 'allow');
   if (!implicit) return;
-  throw new UnsupportedError(
-    PANOS,
-    policy.name,
-    `${policy.protectsUnknown}; a PAN-OS rule needs them as its destination (source for egress), and any would reach every host behind the firewall: write rules for their addresses instead, or convert the security groups of the hosts they hold`,
-  );
+  if (policy.protectsUnknown !== undefined) {
+    throw new UnsupportedError(
+      PANOS,
+      policy.name,
+      `${policy.protectsUnknown}; a PAN-OS rule needs them as its destination (source for egress), and any would reach every host behind the firewall: write rules for their addresses instead, or convert the security groups of the hosts they hold`,
+    );
+  }
+  const protects = policy.protects;
+  if (protects?.kind === 'list' && !protects.negate && protects.items.length === 0) {
+    throw new UnsupportedError(
+      PANOS,
+      policy.name,
+      'it protects no endpoint (a NACL associated with no subnet), so its rules match nothing; a PAN-OS rule cannot match nothing, and any would reach every host behind the firewall: associate its subnets first',
+    );
+  }
 }
 
 /** The references of the group items of a side. */
