@@ -21,20 +21,25 @@ export function vpcCidrs(vpc: Vpc): { readonly ipv4: string[]; readonly ipv6: st
     .filter((a) => a.CidrBlock && (a.CidrBlockState?.State ?? 'associated') === 'associated')
     .map((a) => a.CidrBlock!);
   if (ipv4.length === 0 && vpc.CidrBlock) ipv4.push(vpc.CidrBlock);
-  return { ipv4, ipv6: associatedIpv6(vpc.Ipv6CidrBlockAssociationSet) };
+  const ipv6 = (vpc.Ipv6CidrBlockAssociationSet ?? [])
+    .filter((a) => a.Ipv6CidrBlock && (a.Ipv6CidrBlockState?.State ?? 'associated') === 'associated')
+    .map((a) => a.Ipv6CidrBlock!);
+  return { ipv4, ipv6 };
 }
+
+/** States of a subnet's IPv6 block that is gone or going (AWS's SubnetCidrBlockStateCode). */
+const SUBNET_BLOCK_GONE: ReadonlySet<string> = new Set(['disassociating', 'disassociated', 'failing', 'failed']);
 
 /**
- * Every CIDR block of a subnet: its IPv4 block (none for an IPv6-only subnet) and its associated IPv6 blocks.
- * A block still associating or already disassociating is left out, as for a VPC.
+ * Every CIDR block of a subnet: its IPv4 block (none for an IPv6-only subnet) and its IPv6 blocks but those gone
+ * or going. A block still associating is kept: its addresses are the subnet's and nobody else's. (moto reports an
+ * associated block's state as unparsed text, which this reads as present.)
  */
 export function subnetCidrs(subnet: Subnet): { readonly ipv4: string[]; readonly ipv6: string[] } {
-  return { ipv4: subnet.CidrBlock ? [subnet.CidrBlock] : [], ipv6: associatedIpv6(subnet.Ipv6CidrBlockAssociationSet) };
-}
-
-/** The IPv6 blocks of a VPC's or subnet's association set that are associated (no state given counts as associated). */
-function associatedIpv6(set: readonly { Ipv6CidrBlock?: string; Ipv6CidrBlockState?: { State?: string } }[] | undefined): string[] {
-  return (set ?? []).filter((a) => a.Ipv6CidrBlock && (a.Ipv6CidrBlockState?.State ?? 'associated') === 'associated').map((a) => a.Ipv6CidrBlock!);
+  const ipv6 = (subnet.Ipv6CidrBlockAssociationSet ?? [])
+    .filter((a) => a.Ipv6CidrBlock && !SUBNET_BLOCK_GONE.has(a.Ipv6CidrBlockState?.State ?? ''))
+    .map((a) => a.Ipv6CidrBlock!);
+  return { ipv4: subnet.CidrBlock ? [subnet.CidrBlock] : [], ipv6 };
 }
 
 export interface SubnetSelector {
