@@ -106,6 +106,16 @@ describe('PAN-OS render: the protected side', () => {
     expect(renderRulebase(explicit, { zones: ZONES, serviceMode: 'explicit', rulePrefix: 'rp' }).rules.map(sides)).toEqual(['rp-10.0.1.0_24 -> rp-10.9.0.0_24']);
   });
 
+  it('a policy protecting nothing (a live NACL with no subnet): refused, naming it, rather than written as any or left out', () => {
+    const bare: Policy = { ...sg('acl-0bare', [rule('allow', tcp(22), web)]), evaluation: 'first-match', protects: { kind: 'list', items: [] } };
+    expect(() => renderRulebase(bare, { zones: ZONES, serviceMode: 'explicit', rulePrefix: 'rp' })).toThrow(UnsupportedError);
+    expect(() => renderRulebase(bare, { zones: ZONES, serviceMode: 'explicit', rulePrefix: 'rp' })).toThrow(/^panos: acl-0bare: it protects no endpoint .*match nothing/);
+    const open: Policy = { ...bare, rules: [], defaults: { ingress: 'allow', egress: 'deny' } };
+    expect(() => renderRulebase(open, { zones: ZONES, serviceMode: 'explicit', rulePrefix: 'rp' })).toThrow(/^panos: acl-0bare: it protects no endpoint/);
+    // Nothing to write, nothing refused.
+    expect(renderRulebase({ ...bare, rules: [] }, { zones: ZONES, serviceMode: 'explicit', rulePrefix: 'rp' }).rules).toEqual([]);
+  });
+
   it('an open default of a protecting policy allows the protected side only', () => {
     const out = renderRulebase(db([], { defaults: { ingress: 'allow', egress: 'deny' }, evaluation: 'first-match' }), { zones: ZONES, serviceMode: 'explicit', rulePrefix: 'rp' });
     expect(out.rules.map(sides)).toEqual(['any -> sg-0db']);
