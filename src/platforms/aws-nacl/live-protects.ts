@@ -24,7 +24,8 @@ export async function parseLiveNetworkAcls(ec2: Ec2Handle, doc: NetworkAclsDocum
   const subnetIds = doc.NetworkAcls.map(associatedSubnets);
   const wanted = [...new Set(subnetIds.flat())];
   // No subnet id at all: DescribeSubnets without ids would list every subnet of the region, for nothing.
-  const described = wanted.length === 0 ? [] : (await Promise.all(chunk(wanted, MAX_FILTER_VALUES).map((ids) => describeSubnets(ec2, { subnetIds: ids })))).flat();
+  const batches = wanted.length === 0 ? [] : chunk(wanted, MAX_FILTER_VALUES);
+  const described = (await Promise.all(batches.map((ids) => describeSubnets(ec2, { subnetIds: ids })))).flat();
   const byId = new Map(described.map((s) => [s.SubnetId, s]));
   // parseNetworkAcls gives one policy per NACL, in document order.
   return policies.map((policy, i) => {

@@ -16,8 +16,8 @@
  *   A merged rule therefore becomes one rule for its App-IDs and one for its service objects, as needed.
  * - Addresses become objects `rp-<cidr>` / `rp-<first>-<last>`, group references dynamic address groups whose
  *   filter is the group's own tag; prefix lists are refused (resolve them first).
- * - A local side `any` (a security group's or NACL's rules) is what the policy protects (`Policy.protects`): PAN-OS rules
- *   have a destination, and `any` there would reach every host behind the firewall. A protected group is the
+ * - A local side `any` (a security group's or NACL's rules) is what the policy protects (`Policy.protects`): PAN-OS
+ *   rules have a destination, and `any` there would reach every host behind the firewall. A protected group is the
  *   address group `groupName` maps it to, else ruleport's dynamic address group named after it
  *   (./dynamic-address-group.ts), empty until its members are registered — narrower, never wider. Protected CIDR
  *   blocks (a live NACL's subnets) are address objects like any other. A policy whose protected endpoints are
