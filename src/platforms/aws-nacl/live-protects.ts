@@ -23,8 +23,8 @@ export async function parseLiveNetworkAcls(ec2: Ec2Handle, doc: NetworkAclsDocum
   const policies = parseNetworkAcls(doc, name);
   const subnetIds = doc.NetworkAcls.map(associatedSubnets);
   const wanted = [...new Set(subnetIds.flat())];
-  // No subnet id at all: DescribeSubnets without ids would list every subnet of the region, for nothing.
-  const batches = wanted.length === 0 ? [] : chunk(wanted, MAX_FILTER_VALUES);
+  // No subnet id at all gives no batch, hence no call: DescribeSubnets without ids would list the whole region.
+  const batches = chunk(wanted, MAX_FILTER_VALUES);
   const described = (await Promise.all(batches.map((ids) => describeSubnets(ec2, { subnetIds: ids })))).flat();
   const byId = new Map(described.map((s) => [s.SubnetId, s]));
   // parseNetworkAcls gives one policy per NACL, in document order.
