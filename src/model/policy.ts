@@ -24,8 +24,9 @@ export interface Policy {
   /**
    * The endpoints this policy protects: what a rule's local side `any` stands for on a platform whose rules have no
    * local side of their own. A security group protects its own members (a `group` reference to itself, keyed as
-   * the parsers key group pairs: `sg-0abc@123456789012`). Absent when the rules' local sides are all there is (a
-   * PAN-OS rulebase: source and destination are explicit), or when the reader cannot know the endpoints — then
+   * the parsers key group pairs: `sg-0abc@123456789012`); a NACL read live, the CIDR blocks of its subnets — an
+   * empty list when no subnet is associated: it protects nothing. Absent when the rules' local sides are all there
+   * is (a PAN-OS rulebase: source and destination are explicit), or when the reader cannot know the endpoints — then
    * `protectsUnknown` says why.
    *
    * Comparisons use the rules as written, so two policies compare the same with or without it. A translation to a

@@ -1,11 +1,12 @@
 /**
  * Reads live AWS locations (see location-spec.ts). A live location reads the same describe-* document
  * `ruleport export` writes and parses it with the file parsers, so a live read and export → parse give the
- * same policies.
+ * same rules. Only what a document cannot hold differs: a live NACL's `protects` (its subnets' addresses), where
+ * the document gives `protectsUnknown`; the export stays the plain describe-* JSON.
  */
 import { InputError, type Policy } from '../../model/index.js';
 import { exportNetworkAcls, type NetworkAclsDocument } from '../aws-nacl/client.js';
-import { parseNetworkAcls } from '../aws-nacl/parse.js';
+import { parseLiveNetworkAcls } from '../aws-nacl/live-protects.js';
 import { exportSecurityGroups, type SecurityGroupsDocument } from '../aws-sg/client.js';
 import { parseSecurityGroups } from '../aws-sg/parse.js';
 import { formatAwsLocation, type AwsConnection, type AwsInteraction, type AwsLocation } from './location-spec.js';
@@ -80,12 +81,15 @@ export async function loadAwsRegions(session: AwsSession, loc: AwsLocation, regi
   return perRegion.flatMap((policies, i) => policies.map((p) => ({ ...p, meta: { ...p.meta, region: regions[i]! } })));
 }
 
-/** The policies of a location, parsed exactly as a file holding its export would be. */
+/**
+ * The policies of a location, parsed exactly as a file holding its export would be, except that a live NACL also
+ * knows what it protects: its subnets' CIDR blocks (DescribeSubnets, one call for all the NACLs read).
+ */
 export async function loadAwsLocation(session: AwsSession, loc: AwsLocation): Promise<Policy[]> {
   const region = loc.region ?? session.defaultRegion();
   const doc = await exportAwsLocation(session, { ...loc, region });
   const name = formatAwsLocation(loc, region);
-  return 'NetworkAcls' in doc ? parseNetworkAcls(doc, name) : parseSecurityGroups(doc, name);
+  return 'NetworkAcls' in doc ? parseLiveNetworkAcls(session.ec2(region), doc, name) : parseSecurityGroups(doc, name);
 }
 
 /** Session options from command flags: an MFA code from --mfa-token, else a prompt on a TTY, else none. */

@@ -27,6 +27,21 @@ export function vpcCidrs(vpc: Vpc): { readonly ipv4: string[]; readonly ipv6: st
   return { ipv4, ipv6 };
 }
 
+/** States of a subnet's IPv6 block that is gone or going (AWS's SubnetCidrBlockStateCode). */
+const SUBNET_BLOCK_GONE: ReadonlySet<string> = new Set(['disassociating', 'disassociated', 'failing', 'failed']);
+
+/**
+ * Every CIDR block of a subnet: its IPv4 block (none for an IPv6-only subnet) and its IPv6 blocks but those gone
+ * or going. A block still associating is kept: its addresses are the subnet's and nobody else's. (moto reports an
+ * associated block's state as unparsed text, which this reads as present.)
+ */
+export function subnetCidrs(subnet: Subnet): { readonly ipv4: string[]; readonly ipv6: string[] } {
+  const ipv6 = (subnet.Ipv6CidrBlockAssociationSet ?? [])
+    .filter((a) => a.Ipv6CidrBlock && !SUBNET_BLOCK_GONE.has(a.Ipv6CidrBlockState?.State ?? ''))
+    .map((a) => a.Ipv6CidrBlock!);
+  return { ipv4: subnet.CidrBlock ? [subnet.CidrBlock] : [], ipv6 };
+}
+
 export interface SubnetSelector {
   readonly subnetIds?: readonly string[];
   readonly vpcId?: string;

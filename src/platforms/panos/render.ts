@@ -17,11 +17,13 @@
  * - Addresses become objects `rp-<cidr>` / `rp-<first>-<last>`, group references dynamic address groups whose
  *   filter is the group's own tag; prefix lists are refused (resolve them first). A side that names no address (a
  *   resolved group no interface carries) matches nothing: its rule is left out, with a note.
- * - A local side `any` (a security group's rules) is what the policy protects (`Policy.protects`): PAN-OS rules
- *   have a destination, and `any` there would reach every host behind the firewall. A protected group is the
+ * - A local side `any` (a security group's or NACL's rules) is what the policy protects (`Policy.protects`): PAN-OS
+ *   rules have a destination, and `any` there would reach every host behind the firewall. A protected group is the
  *   address group `groupName` maps it to, else ruleport's dynamic address group named after it
- *   (./dynamic-address-group.ts), empty until its members are registered — narrower, never wider. A policy whose
- *   protected endpoints are unknown (`protectsUnknown`) is refused when it has such rules.
+ *   (./dynamic-address-group.ts), empty until its members are registered — narrower, never wider. Protected CIDR
+ *   blocks (a live NACL's subnets) are address objects like any other; a policy that protects none (an empty
+ *   `protects`: a NACL with no subnet, a resolved group no interface carries) has those rules left out, each with
+ *   a note. A policy whose protected endpoints are unknown (`protectsUnknown`) is refused when it has such rules.
  * - A default-allow direction ends in an allow-all rule; negation becomes negate-source/destination.
  * Whatever else cannot be written exactly raises UnsupportedError naming the rule.
  */
@@ -90,7 +92,7 @@ interface Merged {
  */
 export function renderRulebase(source: Policy, options: RenderOptions): RenderedRulebase {
   checkObjectName(`${options.rulePrefix}-1`, 'rule prefix');
-  refuseUnknownLocalSide(source);
+  refuseUnwritableLocalSide(source);
   const policy = withProtectedLocal(source);
   const objects = new Map<string, PanosObject>([[`tag:${RULEPORT_TAG}`, RULEPORT_TAG_OBJECT]]);
   const addObject = (o: PanosObject): string => {
@@ -163,10 +165,11 @@ export function renderRulebase(source: Policy, options: RenderOptions): Rendered
 
 /**
  * A policy protecting endpoints nobody named cannot give its rules a local side; `any` would widen them to every
- * host behind the firewall.
+ * host behind the firewall. (A policy protecting nothing — an empty `protects` — is writable: its rules match
+ * nothing and are left out, each with a note.)
  * @throws UnsupportedError naming the policy.
  */
-function refuseUnknownLocalSide(policy: Policy): void {
+function refuseUnwritableLocalSide(policy: Policy): void {
   if (policy.protectsUnknown === undefined) return;
   const implicit =
     policy.rules.some((r) => r.local.kind === 'any') || policy.directions.some((d) => policy.defaults[d] === 'allow');

@@ -1,7 +1,12 @@
-/** Network ACL reads and writes against moto: entries in both directions with IPv6, replace, delete, associations. */
+/**
+ * Network ACL reads and writes against moto: entries in both directions with IPv6, replace, delete, associations,
+ * and what a NACL read live protects (its subnets' CIDR blocks).
+ */
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DescribeNetworkAclsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InputError, RemoteError, type Rule } from '../../../src/model/index.js';
+import { exportAwsLocation, loadAwsLocation } from '../../../src/platforms/aws/live-location.js';
 import type { AwsSession, Ec2Handle } from '../../../src/platforms/aws/session.js';
 import {
   associateSubnet,
@@ -104,6 +109,55 @@ describe.skipIf(!url)('network ACLs on moto', () => {
     await associateSubnet(ec2, subnetId, defaultAcl!.NetworkAclId!);
     await deleteNetworkAcl(ec2, aclId);
     expect((await describeNetworkAcls(ec2, { vpcId })).map((a) => a.NetworkAclId)).toEqual([defaultAcl!.NetworkAclId]);
+  });
+
+  it('a NACL read live protects exactly its subnets\' CIDR blocks, from one DescribeSubnets for all the NACLs read', async () => {
+    // The VPC's IPv6 block as AWS reports it (a:b:c:dd00::/56, hextets sometimes zero-padded); its subnets take
+    // /64s of it, written in canonical text (no leading zeros) by hand.
+    const vpc = (await ec2.client.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }))).Vpcs![0]!;
+    const v6 = vpc.Ipv6CidrBlockAssociationSet![0]!.Ipv6CidrBlock!;
+    expect(v6).toMatch(/^([0-9a-f]{1,4}:){3}[0-9a-f]{0,2}00::\/56$/);
+    const hextets = v6.split('::')[0]!.split(':').map((h) => parseInt(h, 16));
+    const slash64 = (n: number) => `${[...hextets.slice(0, 3), hextets[3]! + n].map((h) => h.toString(16)).join(':')}::/64`;
+    const v6a = slash64(1);
+    const v6c = slash64(3);
+    const a = await createSubnet(ec2, vpcId, '10.0.1.0/24', v6a);
+    const b = await createSubnet(ec2, vpcId, '10.0.2.0/24');
+    const c = await createSubnet(ec2, vpcId, '10.0.3.0/24', v6c);
+    await createSubnet(ec2, vpcId, '10.0.4.0/24'); // in the VPC, on no NACL read here
+    const two = await createNetworkAcl(ec2, { vpcId });
+    const one = await createNetworkAcl(ec2, { vpcId });
+    const none = await createNetworkAcl(ec2, { vpcId });
+    for (const [subnet, acl] of [[a, two], [b, two], [c, one]] as const) await associateSubnet(ec2, subnet, acl);
+
+    const calls = vi.spyOn(ec2, 'call');
+    const policies = await loadAwsLocation(session, { region: 'us-east-1', target: { kind: 'acl', ids: [two, one, none] } });
+    expect(calls.mock.calls.filter(([name]) => name === 'DescribeSubnets')).toHaveLength(1);
+    calls.mockRestore();
+
+    const cidr = (text: string, version: 4 | 6) => ({ kind: 'cidr', cidr: text, version });
+    const protects = Object.fromEntries(policies.map((p) => [p.name, [p.protects, p.protectsUnknown]]));
+    // Exactly these blocks, none unknown. AWS lists a NACL's associations in no promised order: compare as a set.
+    expect(protects[two]).toEqual([{ kind: 'list', items: expect.arrayContaining([cidr('10.0.1.0/24', 4), cidr('10.0.2.0/24', 4), cidr(v6a, 6)]) }, undefined]);
+    expect(policies.find((p) => p.name === two)!.protects).toMatchObject({ items: { length: 3 } });
+    expect(protects[one]).toEqual([{ kind: 'list', items: [cidr('10.0.3.0/24', 4), cidr(v6c, 6)] }, undefined]);
+    expect(protects[none]).toEqual([{ kind: 'list', items: [] }, undefined]);
+
+    // A NACL with no subnet needs no DescribeSubnets at all (without ids it would list the whole region).
+    const lonely = vi.spyOn(ec2, 'call');
+    const [alone] = await loadAwsLocation(session, { region: 'us-east-1', target: { kind: 'acl', ids: [none] } });
+    expect(lonely.mock.calls.map(([name]) => name)).not.toContain('DescribeSubnets');
+    lonely.mockRestore();
+    expect(alone!.protects).toEqual({ kind: 'list', items: [] });
+  });
+
+  it('export writes AWS\'s own describe-network-acls answer for a NACL with subnets: no field of ruleport\'s', async () => {
+    const subnet = await createSubnet(ec2, vpcId, '10.0.1.0/24');
+    const acl = await createNetworkAcl(ec2, { vpcId });
+    await associateSubnet(ec2, subnet, acl);
+    const raw = await ec2.client.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [acl] }));
+    const doc = await exportAwsLocation(session, { region: 'us-east-1', target: { kind: 'acl', ids: [acl] } });
+    expect(JSON.parse(JSON.stringify(doc))).toEqual({ NetworkAcls: JSON.parse(JSON.stringify(raw.NetworkAcls)) });
   });
 
   it('answers bad ids with one clear line', async () => {

@@ -22,8 +22,9 @@ export async function addVpcCidr(ec2: Ec2Handle, vpcId: string, cidr: string): P
   await ec2.client.send(new AssociateVpcCidrBlockCommand({ VpcId: vpcId, CidrBlock: cidr }));
 }
 
-export async function createSubnet(ec2: Ec2Handle, vpcId: string, cidr: string): Promise<string> {
-  const out = await ec2.client.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr }));
+/** A subnet with an IPv4 block and, when given, an IPv6 block (a /64 of the VPC's IPv6 block). */
+export async function createSubnet(ec2: Ec2Handle, vpcId: string, cidr: string, ipv6Cidr?: string): Promise<string> {
+  const out = await ec2.client.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, ...(ipv6Cidr ? { Ipv6CidrBlock: ipv6Cidr } : {}) }));
   return out.Subnet!.SubnetId!;
 }
 

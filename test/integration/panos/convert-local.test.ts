@@ -4,6 +4,8 @@
  * address group with `--map-group`, db left to ruleport's dynamic address group named after it. Against sim/panos,
  * `test security-policy-match` allows a registered member and denies a host of the trust zone that is in no group;
  * a read-back destination of `any` fails verification; a NACL whose subnets have no known addresses is refused.
+ * A NACL read live (moto) knows its subnets' CIDR blocks: they are its rules' destination, and a host outside them
+ * is denied; a live NACL with no subnet protects nothing: its rules are left out, each named.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,11 +13,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPanosSim, type PanosSim } from '../../../sim/panos/index.js';
 import { parseRefMap } from '../../../src/cli/ref-map.js';
+import { associateSubnet, createEntry, createNetworkAcl } from '../../../src/platforms/aws-nacl/client.js';
+import type { AwsSession } from '../../../src/platforms/aws/session.js';
 import { PanosClient, type PolicyMatchQuery } from '../../../src/platforms/panos/client.js';
 import { ruleFromXml } from '../../../src/platforms/panos/objects.js';
 import { configVsyses } from '../../../src/platforms/panos/parse.js';
 import { child, entries } from '../../../src/platforms/panos/xml.js';
 import { planPanosConversion } from '../../../src/workflows/convert-panos.js';
+import { motoSession, resetMoto } from '../../harness/moto.js';
+import { createSubnet, createVpc } from '../aws/world.js';
+import { cliEnvironment, url as motoUrl } from '../migrate/world.js';
 import { cli } from './cli-run.js';
 
 const CONFIG = `<config version="10.1.0"><devices><entry name="localhost.localdomain"><vsys><entry name="vsys1">
@@ -181,5 +188,72 @@ describe('convert --to panos: the protected side', () => {
     expect(r.stderr).toMatch(/^ruleport: panos: acl-0000000000000c001: it protects its subnets \(subnet-0000000000000c001\), and a describe-network-acls document does not give their addresses; .*any would reach every host behind the firewall.*\n$/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe.skipIf(!motoUrl)('convert aws:REGION/acl-… --to panos: a live NACL protects its subnets', () => {
+  const env = cliEnvironment();
+  let session: AwsSession;
+  let acl: string;
+  let bare: string;
+  // Ingress from 10.1.0.0/16 to tcp 5432 of the subnets, and the replies back (a NACL is stateless).
+  const PEER = '10.1.0.0/16';
+  beforeAll(async () => {
+    env.install();
+    await resetMoto(motoUrl);
+    session = motoSession(motoUrl);
+    const ec2 = session.ec2('us-east-1');
+    const vpc = await createVpc(ec2, '10.0.0.0/16');
+    const a = await createSubnet(ec2, vpc, '10.0.1.0/24');
+    const b = await createSubnet(ec2, vpc, '10.0.2.0/24');
+    await createSubnet(ec2, vpc, '10.0.9.0/24'); // in the VPC, on the default NACL
+    acl = await createNetworkAcl(ec2, { vpcId: vpc });
+    await createEntry(ec2, acl, { RuleNumber: 100, Egress: false, Protocol: '6', RuleAction: 'allow', CidrBlock: PEER, PortRange: { From: 5432, To: 5432 } });
+    await createEntry(ec2, acl, { RuleNumber: 100, Egress: true, Protocol: '6', RuleAction: 'allow', CidrBlock: PEER, PortRange: { From: 1024, To: 65535 } });
+    await associateSubnet(ec2, a, acl);
+    await associateSubnet(ec2, b, acl);
+    bare = await createNetworkAcl(ec2, { vpcId: vpc });
+    await createEntry(ec2, bare, { RuleNumber: 100, Egress: false, Protocol: '6', RuleAction: 'allow', CidrBlock: PEER, PortRange: { From: 22, To: 22 } });
+  });
+  afterAll(() => {
+    session?.destroy();
+    env.restore();
+  });
+
+  it('the subnets\' CIDR blocks are the rules\' destination (source for egress), verified, and a host outside them is denied', async () => {
+    const r = await cli('convert', `aws:us-east-1/${acl}`, '--to', `panos:${sim.url}`, '--user', 'admin', '--below', 'Clean up', '--journal', join(dir, 'nacl-journal.jsonl'), '--yes', '--allow-lossy', '--service-mode', 'explicit', '--endpoint-url', motoUrl);
+    // The one warning: the firewall admits replies the stateless NACL needed its egress rule for.
+    expect(r.stderr).toMatch(/^warning: stateless source → stateful result: [^\n]*--allow-lossy\)\n$/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('verification (read back and compared)');
+    const subnets = ['rp-10.0.1.0_24', 'rp-10.0.2.0_24'];
+    const sides = sidesOf(sim.runningXml());
+    // Members in name order: AWS promises no order for a NACL's associations.
+    const written = Object.entries(sides).filter(([name]) => name.startsWith(`${acl}-`)).map(([name, [src, dst]]) => [name, [...src].sort(), [...dst].sort()]);
+    expect(written).toEqual([
+      [`${acl}-1`, ['rp-10.1.0.0_16'], subnets],
+      [`${acl}-2`, subnets, ['rp-10.1.0.0_16']],
+    ]);
+    expect(sim.runningXml()).toMatch(/<entry name="rp-10\.0\.2\.0_24">\s*<ip-netmask>10\.0\.2\.0\/24<\/ip-netmask>/);
+
+    const client = new PanosClient({ baseUrl: sim.url, auth: { kind: 'password', user: 'admin', password: 'admin', source: 'test' } });
+    const verdict = async (source: string, destination: string, port: number): Promise<string> => {
+      const m = await client.testSecurityPolicyMatch({ from: 'untrust', to: 'trust', source, destination, protocol: 6, destinationPort: port });
+      return `${m?.action} by ${m?.rule}`;
+    };
+    expect(await verdict('10.1.0.5', '10.0.1.10', 5432)).toBe(`allow by ${acl}-1`);
+    expect(await verdict('10.1.0.5', '10.0.2.20', 5432)).toBe(`allow by ${acl}-1`);
+    // Same VPC, another subnet: outside what the NACL protects.
+    expect(await verdict('10.1.0.5', '10.0.9.9', 5432)).toBe('deny by Clean up');
+    expect(await verdict('10.1.0.5', '10.0.3.1', 5432)).toBe('deny by Clean up');
+  });
+
+  it('a live NACL with no subnet protects nothing: each rule left out with a note, never written as any', async () => {
+    const out = join(dir, 'bare.xml');
+    const r = await cli('convert', `aws:us-east-1/${bare}`, '--to', 'panos', '--out', out, '--allow-lossy', '--endpoint-url', motoUrl);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`${bare} ingress rule #1: left out, as its protected side is no address`));
+    // The file holds no security rule at all: nothing of the NACL's reaches the firewall, least of all `any`.
+    expect(readFileSync(out, 'utf8')).not.toMatch(/<rules>\s*<entry/);
   });
 });
