@@ -16,6 +16,8 @@ import { parseNetworkAcls } from './parse.js';
  * blocks of its associated subnets, in association order, IPv4 before IPv6 per subnet. A NACL associated with no
  * subnet protects nothing: `protects` is an empty list.
  * @param name the location's text, for messages (as `parseNetworkAcls` takes it).
+ * When DescribeSubnets is not permitted (a role that may read NACLs only), `show`, `diff` and `lint` still work:
+ * the NACLs keep `protectsUnknown`, saying which permission would tell.
  * @throws RemoteError when DescribeSubnets leaves out an associated subnet: a NACL's `protects` is all of its
  *   subnets or unknown, never part of them.
  */
@@ -25,7 +27,14 @@ export async function parseLiveNetworkAcls(ec2: Ec2Handle, doc: NetworkAclsDocum
   const wanted = [...new Set(subnetIds.flat())];
   // No subnet id at all gives no batch, hence no call: DescribeSubnets without ids would list the whole region.
   const batches = chunk(wanted, MAX_FILTER_VALUES);
-  const described = (await Promise.all(batches.map((ids) => describeSubnets(ec2, { subnetIds: ids })))).flat();
+  let described;
+  try {
+    described = (await Promise.all(batches.map((ids) => describeSubnets(ec2, { subnetIds: ids })))).flat();
+  } catch (e) {
+    if (!(e instanceof RemoteError && (e.status === 403 || /^(UnauthorizedOperation|AccessDenied)/.test(e.problem)))) throw e;
+    const why = `it protects its subnets, but DescribeSubnets was refused (${e.problem.split(':')[0]}: grant ec2:DescribeSubnets), so their addresses are unknown`;
+    return policies.map((p) => validatePolicy({ ...p, protectsUnknown: why }));
+  }
   const byId = new Map(described.map((s) => [s.SubnetId, s]));
   // parseNetworkAcls gives one policy per NACL, in document order.
   return policies.map((policy, i) => {
