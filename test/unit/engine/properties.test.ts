@@ -84,6 +84,34 @@ describe('engine properties (against a brute-force evaluator)', () => {
     expect(refused).toBeLessThan(RUNS / 10);
   });
 
+  it('toAllowSet of a policy that allows by default (the complement of its denies) is equivalent too', () => {
+    // Fewer, smaller cases than above: the allow-set of "everything but these denies" lists every protocol
+    // number and CIDR piece around each hole, so each case costs far more.
+    let checked = 0;
+    fc.assert(
+      fc.property(policyArb, fc.array(flowArb, { minLength: 10, maxLength: 10 }), (policy, flows) => {
+        fc.pre(policy.rules.length <= 3 && (policy.defaults.ingress === 'allow' || policy.defaults.egress === 'allow'));
+        let set: Policy;
+        try {
+          set = toAllowSet(policy);
+        } catch (e) {
+          expect(e).toBeInstanceOf(UnsupportedError);
+          return;
+        }
+        expect(set.rules.every((r) => r.action === 'allow')).toBe(true);
+        expect(set.defaults).toEqual({ ingress: 'deny', egress: 'deny' });
+        expect(compare(policy, set).equivalent).toBe(true);
+        checked++;
+        const named = (a: string): boolean => !a.startsWith('@') || JSON.stringify(policy).includes(`"ref":"${a.slice(1).replace(/#6$/, '')}"`);
+        for (const f of flows.filter((x) => named(x.src) && named(x.dst))) {
+          expect(referenceAllows(set, f), JSON.stringify(f)).toBe(referenceAllows(policy, f));
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(checked).toBeGreaterThan(250);
+  });
+
   it('compare: equal verdicts hold on flows, and every reported example really differs', () => {
     fc.assert(
       fc.property(policyArb, policyArb, fc.array(flowArb, { minLength: 10, maxLength: 10 }), (a, b, flows) => {
