@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { NO_AWS_ENV, useEnv } from '../../helpers/env-vars.js';
 import { run } from '../../../src/cli/run.js';
 import { authorizePermissions, createSecurityGroup } from '../../../src/platforms/aws-sg/client.js';
 import { motoSession, motoUrlForWorker, resetMoto } from '../../harness/moto.js';
@@ -27,28 +28,16 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 type Shown = { policies: { name: string; meta: Record<string, string> }[] };
 
 describe.skipIf(!url)('--all-regions', () => {
-  const vars = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_CONFIG_FILE'];
-  const saved: Record<string, string | undefined> = {};
   let dir: string;
   let web: string;
   let api: string;
 
   beforeAll(() => {
-    for (const v of vars) saved[v] = process.env[v];
-    for (const v of vars) delete process.env[v];
     dir = mkdtempSync(join(tmpdir(), 'ruleport-regions-'));
-    process.env.AWS_ACCESS_KEY_ID = 'test';
-    process.env.AWS_SECRET_ACCESS_KEY = 'test';
-    // No region anywhere: --all-regions must not need one.
-    process.env.AWS_CONFIG_FILE = join(dir, 'no-config');
   });
-  afterAll(() => {
-    for (const v of vars) {
-      if (saved[v] === undefined) delete process.env[v];
-      else process.env[v] = saved[v];
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
+  // No region anywhere: --all-regions must not need one.
+  useEnv(() => ({ ...NO_AWS_ENV, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_CONFIG_FILE: join(dir, 'no-config') }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   beforeEach(async () => {
     await resetMoto(url);
     const session = motoSession(url);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useEnv } from '../../helpers/env-vars.js';
 import { run } from '../../../src/cli/run.js';
 import type { AwsSession, Ec2Handle } from '../../../src/platforms/aws/session.js';
 import { createEntry, createNetworkAcl } from '../../../src/platforms/aws-nacl/client.js';
@@ -31,27 +32,18 @@ async function cli(...args: string[]): Promise<Result> {
 const json = (r: Result) => JSON.parse(r.stdout) as { policies: { name: string; meta: Record<string, string>; rules: unknown[] }[] };
 
 describe.skipIf(!url)('CLI on live AWS locations', () => {
-  const saved: Record<string, string | undefined> = {};
-  const vars = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION'];
   let dir: string;
   let session: AwsSession;
   let us: Ec2Handle;
   let eu: Ec2Handle;
   let vpcId: string;
 
+  // The CLI uses the standard credential chain: the environment is its first link.
+  useEnv({ AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined, AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
   beforeAll(() => {
-    for (const v of vars) saved[v] = process.env[v];
-    for (const v of vars) delete process.env[v];
-    // The CLI uses the standard credential chain: the environment is its first link.
-    process.env.AWS_ACCESS_KEY_ID = 'test';
-    process.env.AWS_SECRET_ACCESS_KEY = 'test';
     dir = mkdtempSync(join(tmpdir(), 'ruleport-cli-'));
   });
   afterAll(() => {
-    for (const v of vars) {
-      if (saved[v] === undefined) delete process.env[v];
-      else process.env[v] = saved[v];
-    }
     rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(async () => {

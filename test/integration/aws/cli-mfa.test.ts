@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { NO_AWS_ENV, useEnv } from '../../helpers/env-vars.js';
 import { run } from '../../../src/cli/run.js';
 import { createSecurityGroup } from '../../../src/platforms/aws-sg/client.js';
 import { motoSession, motoUrlForWorker, resetMoto } from '../../harness/moto.js';
@@ -18,29 +19,22 @@ const ROLE = 'arn:aws:iam::333333333333:role/auditor';
 const SERIAL = 'arn:aws:iam::123456789012:mfa/alice';
 
 describe.skipIf(!url)('MFA on a terminal', () => {
-  const vars = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE'];
-  const saved: Record<string, string | undefined> = {};
   let dir: string;
   let group: string;
 
   beforeAll(() => {
-    for (const v of vars) saved[v] = process.env[v];
-    for (const v of vars) delete process.env[v];
     dir = mkdtempSync(join(tmpdir(), 'ruleport-mfa-'));
     writeFileSync(join(dir, 'config'), `[profile auditor]\nregion = us-east-1\nmfa_serial = ${SERIAL}\n`);
     writeFileSync(join(dir, 'credentials'), '[auditor]\naws_access_key_id = test\naws_secret_access_key = test\n');
-    process.env.AWS_CONFIG_FILE = join(dir, 'config');
-    process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
-    process.env.AWS_ACCESS_KEY_ID = 'test';
-    process.env.AWS_SECRET_ACCESS_KEY = 'test';
   });
-  afterAll(() => {
-    for (const v of vars) {
-      if (saved[v] === undefined) delete process.env[v];
-      else process.env[v] = saved[v];
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
+  useEnv(() => ({
+    ...NO_AWS_ENV,
+    AWS_CONFIG_FILE: join(dir, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+  }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   beforeEach(async () => {
     await resetMoto(url);
     const s = motoSession(url, { accountId: '333333333333' });

@@ -6,6 +6,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useEnv } from '../../helpers/env-vars.js';
 import { startPanosSim, type PanosSim } from '../../../sim/panos/index.js';
 import { run } from '../../../src/cli/run.js';
 import { PanosClient } from '../../../src/platforms/panos/client.js';
@@ -13,7 +14,6 @@ import { cli } from './cli-run.js';
 import { makeTestCert } from '../../helpers/tls-cert.js';
 
 const FIXTURE = new URL('../../fixtures/panos/running-config.xml', import.meta.url).pathname;
-const saved = { password: process.env.PANOS_PASSWORD, key: process.env.PANOS_API_KEY };
 let sim: PanosSim;
 let dir: string;
 
@@ -21,16 +21,11 @@ beforeAll(async () => {
   const { readFileSync } = await import('node:fs');
   sim = await startPanosSim({ config: readFileSync(FIXTURE, 'utf8'), commitDurationMs: 20 });
   dir = mkdtempSync(join(tmpdir(), 'rp-panos-cli-'));
-  process.env.PANOS_PASSWORD = 'admin';
-  delete process.env.PANOS_API_KEY;
 });
+useEnv({ PANOS_PASSWORD: 'admin', PANOS_API_KEY: undefined });
 afterAll(async () => {
   await sim.close();
   rmSync(dir, { recursive: true, force: true });
-  for (const [k, v] of [['PANOS_PASSWORD', saved.password], ['PANOS_API_KEY', saved.key]] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
 });
 
 describe('ruleport show / check / diff on panos:', () => {

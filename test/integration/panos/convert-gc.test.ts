@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPanosSim, type PanosSim } from '../../../sim/panos/index.js';
+import { useEnv } from '../../helpers/env-vars.js';
 import { PanosClient } from '../../../src/platforms/panos/client.js';
 import { configVsyses } from '../../../src/platforms/panos/parse.js';
 import { child, entries } from '../../../src/platforms/panos/xml.js';
@@ -65,7 +66,6 @@ const DB = group('sg-0000000000000bbb2', [perm('tcp', 3306, 3306, '10.20.1.0/24'
 let sim: PanosSim;
 let dir: string;
 let sgFile: string;
-const savedPassword = process.env.PANOS_PASSWORD;
 const convert = (...extra: string[]) =>
   cli('convert', sgFile, '--to', `panos:${sim.url}`, '--user', 'admin', '--below', 'Clean up', '--from-zone', 'untrust', '--to-zone', 'trust', '--service-mode', 'explicit', '--yes', '--partial-commit', ...extra);
 
@@ -76,8 +76,8 @@ function runningObjects(): Record<string, string[]> {
   return { address: names('address'), service: names('service'), application: names('application'), tag: names('tag') };
 }
 
+useEnv({ PANOS_PASSWORD: 'admin' });
 beforeAll(async () => {
-  process.env.PANOS_PASSWORD = 'admin';
   sim = await startPanosSim({ config: CONFIG, commitDurationMs: 20, users: { admin: 'admin', alice: 'alice' } });
   dir = mkdtempSync(join(tmpdir(), 'rp-panos-gc-'));
   sgFile = join(dir, 'sgs.json');
@@ -85,8 +85,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim.close();
   rmSync(dir, { recursive: true, force: true });
-  if (savedPassword === undefined) delete process.env.PANOS_PASSWORD;
-  else process.env.PANOS_PASSWORD = savedPassword;
 });
 
 describe("convert --to panos: ruleport's unused objects", () => {

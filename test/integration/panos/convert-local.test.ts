@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPanosSim, type PanosSim } from '../../../sim/panos/index.js';
+import { useEnv } from '../../helpers/env-vars.js';
 import { parseRefMap } from '../../../src/cli/ref-map.js';
 import { associateSubnet, createEntry, createNetworkAcl } from '../../../src/platforms/aws-nacl/client.js';
 import type { AwsSession } from '../../../src/platforms/aws/session.js';
@@ -56,10 +57,9 @@ const OTHER_HOST = '10.9.0.99';
 let sim: PanosSim;
 let dir: string;
 let sgFile: string;
-const savedPassword = process.env.PANOS_PASSWORD;
 
+useEnv({ PANOS_PASSWORD: 'admin' });
 beforeAll(async () => {
-  process.env.PANOS_PASSWORD = 'admin';
   sim = await startPanosSim({ config: CONFIG, commitDurationMs: 20, users: { admin: 'admin' } });
   dir = mkdtempSync(join(tmpdir(), 'rp-panos-local-'));
   sgFile = join(dir, 'sgs.json');
@@ -68,8 +68,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim.close();
   rmSync(dir, { recursive: true, force: true });
-  if (savedPassword === undefined) delete process.env.PANOS_PASSWORD;
-  else process.env.PANOS_PASSWORD = savedPassword;
 });
 
 /** The rules of vsys1 in a configuration text, by name: [source, destination]. */

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { DescribeInstancesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startPanosSim, type PanosSim } from '../../../sim/panos/index.js';
+import { useEnv } from '../../helpers/env-vars.js';
 import { PanosClient, type PolicyMatchQuery } from '../../../src/platforms/panos/client.js';
 import { ruleFromXml } from '../../../src/platforms/panos/objects.js';
 import { configVsyses } from '../../../src/platforms/panos/parse.js';
@@ -41,7 +42,6 @@ function sidesOf(xml: string): Record<string, [string[], string[]]> {
 
 describe.skipIf(!url)('convert security groups → PAN-OS with --resolve-refs', () => {
   const env = cliEnvironment();
-  const savedPassword = process.env.PANOS_PASSWORD;
   let session: AwsSession;
   let ec2: Ec2Handle;
   let sim: PanosSim;
@@ -59,15 +59,9 @@ describe.skipIf(!url)('convert security groups → PAN-OS with --resolve-refs', 
     return out.Reservations![0]!.Instances![0]!.PrivateIpAddress!;
   }
 
-  beforeAll(() => {
-    env.install();
-    process.env.PANOS_PASSWORD = 'admin';
-  });
-  afterAll(() => {
-    env.restore();
-    if (savedPassword === undefined) delete process.env.PANOS_PASSWORD;
-    else process.env.PANOS_PASSWORD = savedPassword;
-  });
+  useEnv({ PANOS_PASSWORD: 'admin' });
+  beforeAll(() => env.install());
+  afterAll(() => env.restore());
   beforeEach(async () => {
     await resetMoto(url);
     session = motoSession(url);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPanosSim, type PanosSim } from '../../../sim/panos/index.js';
+import { useEnv } from '../../helpers/env-vars.js';
 import { PanosClient } from '../../../src/platforms/panos/client.js';
 import { RemoteError } from '../../../src/model/index.js';
 import { parseRefMap } from '../../../src/cli/ref-map.js';
@@ -87,13 +88,12 @@ let sim: PanosSim;
 let dir: string;
 let sgFile: string;
 let journal: string;
-const savedPassword = process.env.PANOS_PASSWORD;
 const convert = (...extra: string[]): Promise<Result> =>
   cli('convert', sgFile, '--to', `panos:${sim.url}`, '--user', 'admin', '--below', 'Clean up', '--from-zone', 'untrust', '--to-zone', 'trust', '--journal', journal, '--yes', ...extra);
 const ruleOrder = (xml: string): string[] => [...xml.matchAll(/<entry name="([^"]*)">\s*<from>/g)].map((m) => m[1]!.replace(/&apos;/g, "'"));
 
+useEnv({ PANOS_PASSWORD: 'admin' });
 beforeAll(async () => {
-  process.env.PANOS_PASSWORD = 'admin';
   sim = await startPanosSim({ config: CONFIG, commitDurationMs: 20, users: { admin: 'admin', alice: 'alice' } });
   dir = mkdtempSync(join(tmpdir(), 'rp-panos-'));
   sgFile = join(dir, 'sgs.json');
@@ -103,8 +103,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim.close();
   rmSync(dir, { recursive: true, force: true });
-  if (savedPassword === undefined) delete process.env.PANOS_PASSWORD;
-  else process.env.PANOS_PASSWORD = savedPassword;
 });
 
 describe('convert security groups --to panos:', () => {
